@@ -1,0 +1,137 @@
+"""Languages: message catalogues, locale formatting (Babel) and Vietnamese collation.
+
+Every interface string comes from `locales/<lang>.yaml`; a string missing in a language falls
+back to the default language, and `missing_messages` lists it for `build.py check`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .model import Period
+
+_QUALIFIER_KEYS = {
+    "over": "qualifier.over",
+    "at_least": "qualifier.at_least",
+    "nearly": "qualifier.nearly",
+    "about": "qualifier.about",
+}
+
+
+def catalogues(trees: dict[str, dict], languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """Each language's messages as flat keys like 'nav.overview'."""
+    return {language: _flatten(trees.get(language, {})) for language in languages}
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def missing_messages(catalogues: dict[str, dict[str, str]], default: str) -> list[str]:
+    """'en: nav.overview' for each key the default language has and another lacks."""
+    return [
+        f"{language}: {key}"
+        for language, messages in catalogues.items()
+        if language != default
+        for key in sorted(catalogues[default].keys() - messages.keys())
+    ]
+
+
+@dataclass(frozen=True)
+class Locale:
+    """What a page needs to speak its language: messages and number/date formats."""
+
+    code: str
+    messages: dict[str, str]
+    fallback: dict[str, str]
+
+    def t(self, key: str, **values: object) -> str:
+        """The message for `key`, with `{name}` placeholders filled in."""
+        message = self.messages.get(key) or self.fallback.get(key)
+        if message is None:
+            raise KeyError(f"message '{key}' is in no catalogue: add it to locales/*.yaml")
+        return message.format(**values) if values else message
+
+    def text(self, texts: dict[str, str] | None) -> str:
+        """An editor's `{vi, en}` text in this language."""
+        return "" if texts is None else texts[self.code]
+
+    def number(self, value: float | None, decimals: int = 2) -> str:
+        if value is None:
+            return ""
+        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.code)
+
+    def value(self, value: float | None, unit: str) -> str:
+        """A figure with its unit: '99,8%' in Vietnamese, '99.8%' in English."""
+        if value is None:
+            return ""
+        if unit == "percent":
+            return self.t("unit.percent", value=self.number(value))
+        return self.number(value)
+
+    def qualified(self, value: float | None, unit: str, qualifier: str) -> str:
+        """A figure as published: 'trên 99%', 'nearly 88%'."""
+        shown = self.value(value, unit)
+        key = _QUALIFIER_KEYS.get(qualifier)
+        return self.t(key, value=shown) if key else shown
+
+    def date(self, day: date | None) -> str:
+        return format_date(day, self.t("format.date"), locale=self.code) if day else ""
+
+    def period(self, period: Period) -> str:
+        """'2022', '10/2023', '1/2023 – 10/2023', 'tính đến 30/7/2024'."""
+        if period.kind == "year":
+            return period.text
+        if period.kind == "month":
+            return format_date(period.start, self.t("format.month"), locale=self.code)
+        if period.kind == "day":
+            return self.t("period.as_of", date=self.date(period.end))
+        start, end = period.text.split("/")
+        return f"{self._bound(start, period.start)} – {self._bound(end, period.end)}"
+
+    def _bound(self, text: str, day: date) -> str:
+        if len(text) == 4:
+            return text
+        pattern = self.t("format.month") if len(text) == 7 else self.t("format.date")
+        return format_date(day, pattern, locale=self.code)
+
+
+# Vietnamese alphabetical order: base letters (ă after a, đ after d…), then tone marks in the
+# dictionary order ngang, huyền, hỏi, ngã, sắc, nặng.
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_SHAPED = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê", ("o", "\u0302"): "ô",
+           ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}  # fmt: skip
+
+
+def collation_key(text: str) -> tuple:
+    """Sort key for Vietnamese: 'Dương' < 'Đakrông', 'Ba' < 'Bà' < 'Bạ' < 'Bạch'."""
+    letters: list[str] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFD", text.lower()):
+        if char in _TONES and tones:
+            tones[-1] = _TONES[char]
+        elif letters and (letters[-1], char) in _SHAPED:
+            letters[-1] = _SHAPED[letters[-1], char]
+        else:
+            letters.append(char)
+            tones.append(0)
+    ranks = tuple(
+        _LETTER_RANK.get(letter, -1 if not letter.isalnum() else 100 + ord(letter))
+        for letter in letters
+    )
+    return ranks, tuple(tones)

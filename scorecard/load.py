@@ -1,0 +1,118 @@
+"""Stage 1, load: read the editors' files. The only stage that reads from disk.
+
+YAML is parsed here into located values (`yamlio`); a file that cannot be parsed becomes a
+`Problem` and loading goes on, so the editor sees every broken file at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import yamlio
+from .errors import Problem
+
+
+@dataclass(frozen=True)
+class YAMLFile:
+    path: str  # relative to the project root, with '/' separators
+    data: yamlio.Value
+
+
+@dataclass(frozen=True)
+class TextFile:
+    path: str
+    text: str
+
+
+@dataclass
+class RawSite:
+    """The editors' input as read: parsed YAML trees and Markdown texts, plus parse problems."""
+
+    root: Path
+    site: YAMLFile | None
+    localities: YAMLFile | None
+    indicators: YAMLFile | None
+    sources: YAMLFile | None
+    observations: list[YAMLFile]
+    narratives: list[TextFile]
+    pages: list[TextFile]
+    catalogues: dict[str, dict]
+    """Interface messages per language, from locales/<lang>.yaml."""
+    assets: dict[str, bytes]
+    """Files of static/, by output path under assets/."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+_parsed_cache: dict[tuple[str, str], yamlio.Value] = {}
+"""Parsed YAML by (path, content hash): `serve` re-parses only the files that changed."""
+
+
+def load(root: Path) -> RawSite:
+    problems: list[Problem] = []
+
+    def yaml_file(relative: str, required: bool = True) -> YAMLFile | None:
+        path = root / relative
+        if not path.is_file():
+            if required:
+                problems.append(
+                    Problem(relative, 0, "file is missing. Create it (see docs/format.md).")
+                )
+            return None
+        return _parse(root, path, problems)
+
+    observations = [
+        parsed
+        for path in sorted((root / "data" / "observations").glob("*.yaml"))
+        if (parsed := _parse(root, path, problems)) is not None
+    ]
+    return RawSite(
+        root=root,
+        site=yaml_file("site.yaml"),
+        localities=yaml_file("data/localities.yaml"),
+        indicators=yaml_file("data/indicators.yaml"),
+        sources=yaml_file("data/sources.yaml"),
+        observations=observations,
+        narratives=_texts(root, "content/localities"),
+        pages=_texts(root, "content/pages"),
+        catalogues={
+            path.stem: yaml.load(path.read_text(encoding="utf-8"), Loader=yamlio.Loader) or {}
+            for path in sorted((root / "locales").glob("*.yaml"))
+        },
+        assets={
+            "assets/" + path.relative_to(root / "static").as_posix(): path.read_bytes()
+            for path in sorted((root / "static").rglob("*"))
+            if path.is_file() and not path.name.startswith(".")
+        },
+        problems=problems,
+    )
+
+
+def _parse(root: Path, path: Path, problems: list[Problem]) -> YAMLFile | None:
+    relative = path.relative_to(root).as_posix()
+    raw = path.read_bytes()
+    key = (relative, hashlib.blake2b(raw, digest_size=16).hexdigest())
+    if key not in _parsed_cache:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(
+                Problem(relative, 0, f"is not UTF-8 text ({error.reason}). Save it as UTF-8.")
+            )
+            return None
+        try:
+            _parsed_cache[key] = yamlio.parse(text, relative)
+        except yamlio.ParseError as error:
+            problems.append(error.problem)
+            return None
+    return YAMLFile(relative, _parsed_cache[key])
+
+
+def _texts(root: Path, folder: str) -> list[TextFile]:
+    return [
+        TextFile(path.relative_to(root).as_posix(), path.read_text(encoding="utf-8"))
+        for path in sorted((root / folder).glob("*.md"))
+    ]

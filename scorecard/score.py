@@ -1,0 +1,184 @@
+"""Stage 3, score: statuses against national targets, disclosure, and peer ranks. Pure.
+
+The rules are the ones the methodology page states:
+- status: a figure *meets* a target it reaches, is *close* within 10% of it, else *behind*;
+  "nearly X" counts as just under X, and a target to exceed X needs more than X.
+- disclosure: per locality and pillar, how many scored indicators open to its level have a
+  published actual figure, out of how many.
+- ranks: only among units of the same level, on each one's latest actual figure.
+No composite score is computed: the pages give each count it would rest on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from .model import Indicator, Locality, Observation, Site
+
+Status = Literal["met", "close", "behind", "no-target"]
+STATUSES: tuple[str, ...] = ("met", "close", "behind", "no-target", "no-data")
+CLOSE_SHARE = 0.9  # within 10% of the target is "close"
+
+
+def status(obs: Observation, indicator: Indicator) -> Status:
+    """Where an actual figure stands against its indicator's national target."""
+    target = indicator.target
+    if target is None or obs.value is None:
+        return "no-target"
+    value, goal = obs.value, target.value
+    if indicator.direction == "lower":
+        value, goal = -value, -goal
+    strict = target.qualifier == "over" or obs.qualifier == "nearly"
+    reached = value > goal or (value == goal and not strict)
+    if obs.qualifier == "over" and value == goal:
+        reached = True  # "trên 80%" exceeds a target of 80% or of over 80%
+    if reached:
+        return "met"
+    if indicator.direction == "higher" and obs.value >= CLOSE_SHARE * target.value:
+        return "close"
+    if indicator.direction == "lower" and obs.value <= target.value / CLOSE_SHARE:
+        return "close"
+    return "behind"
+
+
+@dataclass(frozen=True)
+class Rank:
+    """A locality's place among units of the same level for one indicator."""
+
+    position: int
+    of: int
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    published: int
+    catalogue: int
+
+
+@dataclass(frozen=True)
+class LocalityScore:
+    latest: dict[str, Observation]
+    """Latest actual figure per indicator."""
+    history: dict[str, tuple[Observation, ...]]
+    """Every actual figure per indicator, oldest first."""
+    targets: tuple[Observation, ...]
+    """Targets the locality set itself."""
+    disclosure: dict[str, Disclosure]
+    """Per pillar id."""
+    statuses: dict[str, int]
+    """How many latest scored figures are met / close / behind / no-target."""
+
+
+@dataclass(frozen=True)
+class Scores:
+    localities: dict[str, LocalityScore]
+    ranking: dict[str, dict[str, list[tuple[str, Observation, Rank]]]]
+    """indicator id → level → [(locality id, latest figure, rank)], best first."""
+    ranks: dict[tuple[str, str], Rank]
+    """(locality id, indicator id) → rank among its level."""
+    province_ranks: dict[tuple[str, str], Rank]
+    """(locality id, indicator id) → rank among its level within its province."""
+
+
+def score(site: Site) -> Scores:
+    by_locality: dict[str, list[Observation]] = defaultdict(list)
+    for obs in site.observations:
+        by_locality[obs.locality].append(obs)
+    localities = {
+        locality.id: _locality_score(locality, by_locality.get(locality.id, []), site)
+        for locality in site.localities.values()
+    }
+    ranking = _ranking(site, localities)
+    ranks = {
+        (locality_id, indicator_id): rank
+        for indicator_id, levels in ranking.items()
+        for rows in levels.values()
+        for locality_id, _, rank in rows
+    }
+    return Scores(localities, ranking, ranks, _province_ranks(site, ranking))
+
+
+def _locality_score(
+    locality: Locality, observations: list[Observation], site: Site
+) -> LocalityScore:
+    history: dict[str, list[Observation]] = defaultdict(list)
+    for obs in observations:  # already sorted by indicator, kind, period
+        if obs.kind == "actual":
+            history[obs.indicator].append(obs)
+    latest = {indicator: figures[-1] for indicator, figures in history.items()}
+    disclosure = {}
+    for pillar in site.config.pillars:
+        catalogue = [
+            indicator
+            for indicator in site.indicators.values()
+            if indicator.pillar == pillar.id
+            and indicator.scored
+            and locality.level in indicator.levels
+        ]
+        published = sum(1 for indicator in catalogue if indicator.id in latest)
+        disclosure[pillar.id] = Disclosure(published, len(catalogue))
+    statuses = dict.fromkeys(STATUSES[:4], 0)
+    for indicator_id, obs in latest.items():
+        indicator = site.indicators[indicator_id]
+        if indicator.scored:
+            statuses[status(obs, indicator)] += 1
+    return LocalityScore(
+        latest=latest,
+        history={indicator: tuple(figures) for indicator, figures in history.items()},
+        targets=tuple(obs for obs in observations if obs.kind == "target"),
+        disclosure=disclosure,
+        statuses=statuses,
+    )
+
+
+def _ranking(site: Site, localities: dict[str, LocalityScore]):
+    ranking: dict[str, dict[str, list]] = {indicator: {} for indicator in site.indicators}
+    for indicator in site.indicators.values():
+        better_first = -1 if indicator.direction == "higher" else 1
+        for level in ("province", "district", "commune"):
+            rows = [
+                (locality.id, localities[locality.id].latest[indicator.id])
+                for locality in site.localities.values()
+                if locality.level == level and indicator.id in localities[locality.id].latest
+            ]
+            rows.sort(key=lambda row: (better_first * row[1].value, row[0]))
+            if rows:
+                ranking[indicator.id][level] = _ranked(rows)
+    return ranking
+
+
+def _ranked(rows: list[tuple[str, Observation]]) -> list[tuple[str, Observation, Rank]]:
+    """Competition ranking: equal values share a place (1, 2, 2, 4)."""
+    ranked, position = [], 0
+    for index, (locality_id, obs) in enumerate(rows):
+        if index == 0 or obs.value != rows[index - 1][1].value:
+            position = index + 1
+        ranked.append((locality_id, obs, Rank(position, len(rows))))
+    return ranked
+
+
+def _province_ranks(site: Site, ranking) -> dict[tuple[str, str], Rank]:
+    ranks = {}
+    for indicator_id, levels in ranking.items():
+        for level, rows in levels.items():
+            if level == "province":
+                continue
+            groups: dict[str | None, list] = defaultdict(list)
+            for locality_id, obs, _ in rows:
+                groups[province_of(site, locality_id)].append((locality_id, obs))
+            for group in groups.values():
+                for locality_id, _, rank in _ranked(group):
+                    ranks[locality_id, indicator_id] = rank
+    return ranks
+
+
+def province_of(site: Site, locality_id: str) -> str | None:
+    """The province a unit belongs (or belonged) to."""
+    locality = site.localities[locality_id]
+    while locality.level != "province":
+        if locality.parent is None:
+            return None
+        locality = site.localities[locality.parent]
+    return locality.id
