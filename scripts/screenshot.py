@@ -1,6 +1,6 @@
 """Screenshots of built pages at phone and desktop widths, for a person to look at.
 
-    python scripts/screenshot.py _site localities/huyen-dakrong/ en/ --out screenshots/
+python scripts/screenshot.py _site localities/huyen-dakrong/ en/ --out screenshots/
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ def serve(folder: Path) -> http.server.ThreadingHTTPServer:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -55,6 +57,7 @@ def main() -> None:
                 page.close()
         browser.close()
     server.shutdown()
+    server.server_close()
 
 
 if __name__ == "__main__":

@@ -28,12 +28,19 @@ def test_malformed_yaml(project):
 
 def test_tabs(project):
     project.write("data/sources.yaml", "- id: bao-1\n\ttitle: x\n")
-    assert "data/sources.yaml:2: tabs are not allowed in YAML. Indent with spaces." in problems(project)
+    assert "data/sources.yaml:2: tabs are not allowed in YAML. Indent with spaces." in problems(
+        project
+    )
 
 
 def test_duplicate_key(project):
-    project.replace("data/sources.yaml", "  publisher: Báo A\n", "  publisher: Báo A\n  publisher: Báo B\n")
-    assert "data/sources.yaml:4: duplicate key 'publisher' (first at line 3). Keep one." in problems(project)
+    project.replace(
+        "data/sources.yaml", "  publisher: Báo A\n", "  publisher: Báo A\n  publisher: Báo B\n"
+    )
+    assert (
+        "data/sources.yaml:4: duplicate key 'publisher' (first at line 3). Keep one."
+        in problems(project)
+    )
 
 
 def test_aliases_are_refused(project):
@@ -53,7 +60,11 @@ def test_missing_and_unknown_fields(project):
 
 def test_unknown_references(project):
     project.replace("data/observations/huyen-b.yaml", "indicator: posts", "indicator: post")
-    project.replace("data/observations/huyen-b.yaml", "source: bao-1\n    quote: \"12", "source: bao-2\n    quote: \"12")
+    project.replace(
+        "data/observations/huyen-b.yaml",
+        'source: bao-1\n    quote: "12',
+        'source: bao-2\n    quote: "12',
+    )
     assert problems(project) == [
         "data/observations/huyen-b.yaml:10: indicator 'post' is not in data/indicators.yaml. Add it or fix the id.",
         "data/observations/huyen-b.yaml:10: source 'bao-2' is not in data/sources.yaml. Add it or fix the id.",
@@ -61,19 +72,35 @@ def test_unknown_references(project):
 
 
 def test_unknown_locality(project):
-    project.write("data/observations/xa-z.yaml", "locality: xa-z\nobservations:\n  - indicator: posts\n    value: 1\n    period: 2023\n    source: bao-1\n    quote: q\n")
+    project.write(
+        "data/observations/xa-z.yaml",
+        "locality: xa-z\nobservations:\n  - indicator: posts\n    value: 1\n    period: 2023\n    source: bao-1\n    quote: q\n",
+    )
     found = problems(project)
-    assert "data/observations/xa-z.yaml:3: locality 'xa-z' is not in data/localities.yaml. Add it or fix the id." in found
+    assert (
+        "data/observations/xa-z.yaml:3: locality 'xa-z' is not in data/localities.yaml. Add it or fix the id."
+        in found
+    )
 
 
 def test_locality_must_match_file_name(project):
     project.replace("data/observations/huyen-b.yaml", "locality: huyen-b", "locality: xa-c")
-    assert "data/observations/huyen-b.yaml:1: locality 'xa-c' does not match the file name 'huyen-b.yaml'. Rename the file or fix the id." in problems(project)
+    assert (
+        "data/observations/huyen-b.yaml:1: locality 'xa-c' does not match the file name 'huyen-b.yaml'. Rename the file or fix the id."
+        in problems(project)
+    )
 
 
 def test_duplicate_id(project):
-    project.write("data/sources.yaml", project.read("data/sources.yaml") + "- id: bao-1\n  title: T\n  publisher: P\n  type: press\n")
-    assert "data/sources.yaml:14: duplicate id 'bao-1' (first at line 1). Ids must be unique." in problems(project)
+    project.write(
+        "data/sources.yaml",
+        project.read("data/sources.yaml")
+        + "- id: bao-1\n  title: T\n  publisher: P\n  type: press\n",
+    )
+    assert (
+        "data/sources.yaml:14: duplicate id 'bao-1' (first at line 1). Ids must be unique."
+        in problems(project)
+    )
 
 
 def test_duplicate_observation(project):
@@ -86,8 +113,14 @@ def test_duplicate_observation(project):
 
 
 def test_percent_out_of_range(project):
-    project.replace("data/observations/huyen-b.yaml", "value: 35.4\n    numerator: 4254\n    denominator: 12002\n", "value: 150\n")
-    assert problems(project) == ["data/observations/huyen-b.yaml:3: value 150 is not a percent between 0 and 100. Fix the value."]
+    project.replace(
+        "data/observations/huyen-b.yaml",
+        "value: 35.4\n    numerator: 4254\n    denominator: 12002\n",
+        "value: 150\n",
+    )
+    assert problems(project) == [
+        "data/observations/huyen-b.yaml:3: value 150 is not a percent between 0 and 100. Fix the value."
+    ]
 
 
 def test_fraction_disagrees_with_value(project):
@@ -129,11 +162,15 @@ def test_decimal_comma_and_thousands_dot(project):
 )
 def test_slugs(project, slug, message):
     project.replace("data/localities.yaml", "- id: tinh-a", f"- id: {slug}")
-    assert any(line.startswith(f"data/localities.yaml:1: id: {message}") for line in problems(project))
+    assert any(
+        line.startswith(f"data/localities.yaml:1: id: {message}") for line in problems(project)
+    )
 
 
 def test_yaml_1_1_surprises_are_read_as_text(project):
-    project.replace("data/localities.yaml", "  level: province\n", "  level: province\n  code: 040\n")
+    project.replace(
+        "data/localities.yaml", "  level: province\n", "  level: province\n  code: 040\n"
+    )
     project.replace("data/sources.yaml", "  publisher: Báo A\n", "  publisher: NO\n")
     site = check(project.root)
     assert site.localities["tinh-a"].code == "040"
@@ -142,7 +179,9 @@ def test_yaml_1_1_surprises_are_read_as_text(project):
 
 def test_boolean_must_be_true_or_false(project):
     project.replace("data/indicators.yaml", "scored: false", "scored: NO")
-    assert problems(project) == ["data/indicators.yaml:14: scored: 'NO' is not true or false. Write true or false."]
+    assert problems(project) == [
+        "data/indicators.yaml:14: scored: 'NO' is not true or false. Write true or false."
+    ]
 
 
 def test_dates_that_do_not_exist(project):
@@ -156,7 +195,11 @@ def test_dates_that_do_not_exist(project):
 
 def test_reform_fields(project):
     project.replace("data/localities.yaml", "  successor: [xa-c]\n", "  successor: [xa-z]\n")
-    project.replace("data/localities.yaml", "  established: 2025-07-01\n  reform_source: nq-1\n", "  established: 2025-07-01\n")
+    project.replace(
+        "data/localities.yaml",
+        "  established: 2025-07-01\n  reform_source: nq-1\n",
+        "  established: 2025-07-01\n",
+    )
     assert problems(project) == [
         "data/localities.yaml:4: successor 'xa-z' is not a locality. Add it or fix the id.",
         "data/localities.yaml:11: a unit that was established or dissolved needs 'reform_source: <source id>'.",
@@ -164,9 +207,16 @@ def test_reform_fields(project):
 
 
 def test_parent_must_be_above(project):
-    project.replace("data/localities.yaml", "  parent: tinh-a\n  established", "  parent: huyen-b\n  established")
+    project.replace(
+        "data/localities.yaml",
+        "  parent: tinh-a\n  established",
+        "  parent: huyen-b\n  established",
+    )
     project.replace("data/localities.yaml", "level: commune", "level: province")
-    assert "data/localities.yaml:11: parent 'huyen-b' is a district, not above a province. Fix the parent or the level." in problems(project)
+    assert (
+        "data/localities.yaml:11: parent 'huyen-b' is a district, not above a province. Fix the parent or the level."
+        in problems(project)
+    )
 
 
 def test_missing_narrative(project):
@@ -177,12 +227,20 @@ def test_missing_narrative(project):
 
 
 def test_missing_translation(project):
-    project.replace("data/indicators.yaml", "name: {vi: Hộ có cáp quang, en: Households with fibre}", "name: {vi: Hộ có cáp quang}")
-    assert problems(project) == ["data/indicators.yaml:3: name: the 'en' text is missing. Add en: …"]
+    project.replace(
+        "data/indicators.yaml",
+        "name: {vi: Hộ có cáp quang, en: Households with fibre}",
+        "name: {vi: Hộ có cáp quang}",
+    )
+    assert problems(project) == [
+        "data/indicators.yaml:3: name: the 'en' text is missing. Add en: …"
+    ]
 
 
 def test_every_problem_is_reported_at_once(project):
     project.replace("data/observations/huyen-b.yaml", "value: 35.4", "value: 135.4")
     project.replace("data/observations/huyen-b.yaml", "value: 12\n", "value: many\n")
     project.replace("data/sources.yaml", "type: press", "type: blog")
-    assert len(problems(project)) == 4  # 135.4 out of range, disagrees with fraction, 'many', 'blog'
+    assert (
+        len(problems(project)) == 4
+    )  # 135.4 out of range, disagrees with fraction, 'many', 'blog'
