@@ -111,6 +111,7 @@ class Source:
     title: str = field("Title as published.")
     publisher: str = field("Who published it.")
     type: Literal["press", "official", "statistics"] = field("press, official or statistics.")
+    short: str | None = field("Short name for citations in tables, e.g. 'QĐ 749/QĐ-TTg'.", None)
     author: str | None = field("Author, if named.", None)
     url: Url | None = field("Link; leave empty when the source gives none. Never invent one.", None)
     published: date | None = field("Publication date; leave empty when not given.", None)
