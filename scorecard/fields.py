@@ -39,8 +39,9 @@ def hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(model))
 
 
-def editor_fields(cls: type) -> list[dataclasses.Field]:
-    return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+@functools.cache
+def editor_fields(cls: type) -> tuple[dataclasses.Field, ...]:
+    return tuple(f for f in dataclasses.fields(cls) if not f.metadata.get("internal"))
 
 
 class Reader:
@@ -59,7 +60,7 @@ class Reader:
         if not isinstance(value, Mapping):
             self.problem(line, f"expected fields ({_field_list(cls)}), found {_describe(value)}.")
             return None
-        known = {f.name: f for f in editor_fields(cls)}
+        known = _fields_by_name(cls)
         for key in value:
             if key not in known:
                 hint = difflib.get_close_matches(key, known, n=1)
@@ -87,10 +88,9 @@ class Reader:
         return cls(**arguments) if ok else None
 
     def convert(self, annotation: Any, value: Value, line: int, name: str) -> Any:
-        origin = typing.get_origin(annotation)
+        origin = _origin(annotation)
         if origin in (types.UnionType, typing.Union):
-            (inner,) = [a for a in typing.get_args(annotation) if a is not type(None)]
-            return self.convert(inner, value, line, name)
+            return self.convert(_optional_of(annotation), value, line, name)
         if origin is tuple:
             if not isinstance(value, Sequence):
                 raise Invalid(f"expected a list like [a, b], found {_describe(value)}.")
@@ -156,6 +156,23 @@ def _scalar(value: Value) -> Scalar:
     return value
 
 
+@functools.cache
+def _fields_by_name(cls: type) -> dict[str, dataclasses.Field]:
+    return {f.name: f for f in editor_fields(cls)}
+
+
+# Validation runs once per field of every record (a million times at country scale): what an
+# annotation means is worked out once.
+_origin = functools.cache(typing.get_origin)
+
+
+@functools.cache
+def _optional_of(annotation: Any) -> Any:
+    (inner,) = [a for a in typing.get_args(annotation) if a is not type(None)]
+    return inner
+
+
+@functools.cache
 def _scalar_converter(annotation: Any):
     if typing.get_origin(annotation) is typing.Literal:
         return functools.partial(_choice, typing.get_args(annotation))

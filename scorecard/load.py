@@ -6,7 +6,9 @@ YAML is parsed here into located values (`yamlio`); a file that cannot be parsed
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +22,15 @@ from .errors import Problem
 class YAMLFile:
     path: str  # relative to the project root, with '/' separators
     data: yamlio.Value
+    digest: str = ""
+    """Hash of the file's bytes: what `serve` compares to know whether it changed."""
 
 
 @dataclass(frozen=True)
 class TextFile:
     path: str
     text: str
+    digest: str = ""
 
 
 @dataclass
@@ -108,11 +113,48 @@ def _parse(root: Path, path: Path, problems: list[Problem]) -> YAMLFile | None:
         except yamlio.ParseError as error:
             problems.append(error.problem)
             return None
-    return YAMLFile(relative, _parsed_cache[key])
+    return YAMLFile(relative, _parsed_cache[key], key[1])
 
 
 def _texts(root: Path, folder: str) -> list[TextFile]:
-    return [
-        TextFile(path.relative_to(root).as_posix(), path.read_text(encoding="utf-8"))
-        for path in sorted((root / folder).glob("*.md"))
-    ]
+    return [_text(root, path) for path in sorted((root / folder).glob("*.md"))]
+
+
+def _text(root: Path, path: Path) -> TextFile:
+    raw = path.read_bytes()
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return TextFile(path.relative_to(root).as_posix(), raw.decode("utf-8"), digest)
+
+
+LOCAL = ("data/observations/", "content/localities/")
+"""Folders of files about one locality each: a change there can be reloaded on its own."""
+
+
+def reload(raw: RawSite, changed: Iterable[str]) -> RawSite | None:
+    """`raw` with the observation files and narratives at `changed` (paths relative to the root)
+    read again, added or gone; None when another kind of file changed (load it all again)."""
+    if not all(path.startswith(LOCAL) and "/" not in path.split("/", 2)[2] for path in changed):
+        return None
+    changed = {  # what `load` reads there; an editor's swap or backup file is not an input
+        path for path in changed if path.endswith(".yaml" if path.startswith(LOCAL[0]) else ".md")
+    }
+    problems = [problem for problem in raw.problems if problem.path not in changed]
+    observations = {file.path: file for file in raw.observations}
+    narratives = {file.path: file for file in raw.narratives}
+    for path in changed:
+        full = raw.root / path
+        observations.pop(path, None)
+        narratives.pop(path, None)
+        if not full.is_file():
+            continue
+        if path.startswith(LOCAL[0]) and path.endswith(".yaml"):
+            if (parsed := _parse(raw.root, full, problems)) is not None:
+                observations[path] = parsed
+        elif path.startswith(LOCAL[1]) and path.endswith(".md"):
+            narratives[path] = _text(raw.root, full)
+    return dataclasses.replace(
+        raw,
+        observations=[observations[path] for path in sorted(observations)],
+        narratives=[narratives[path] for path in sorted(narratives)],
+        problems=problems,
+    )

@@ -6,22 +6,44 @@ checkout; only canonical, alternate and feed URLs are absolute, from `base_url`.
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import multiprocessing
+import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import i18n, score
+from . import compare, i18n, opendata, previews, score, search
 from .model import LEVELS, Locality, Site
 from .score import Scores
 
+if TYPE_CHECKING:
+    from .charts import Charts
+
+# 'wasm-unsafe-eval' lets the search (Pagefind) compile its own WebAssembly, served from this
+# site; it does not allow JavaScript eval() or new Function(), which stay blocked.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'"
 )
+
+
+def integrity(assets: Mapping[str, bytes], path: str) -> str:
+    """Subresource Integrity of static/<path>: EVERY <script src> must carry it, like this:
+
+        <script src="{{ links.asset('x.js') }}" integrity="{{ integrity('x.js') }}" defer></script>
+
+    so a tampered or stale file is refused by the browser. tests/test_built_site.py checks every
+    script tag of every page against the bytes it loads.
+    """
+    return "sha384-" + base64.b64encode(hashlib.sha384(assets["assets/" + path]).digest()).decode()
 
 
 @dataclass(frozen=True)
@@ -61,7 +83,7 @@ class Links:
         return self.base_url + (self.prefix if prefix is None else prefix) + path
 
 
-def environment(templates: Path) -> jinja2.Environment:
+def environment(templates: Path, assets: Mapping[str, bytes] | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
@@ -70,11 +92,14 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(status=score.status, LEVELS=LEVELS, STATUSES=score.STATUSES, CSP=CSP)
+    # Hashed once per build, not once per page: the charts' scripts weigh 840 kB.
+    env.globals["integrity"] = functools.cache(functools.partial(integrity, assets or {}))
+    env.globals.update(SEARCHABLE=search.SEARCHABLE, plain=search.plain)
     return env
 
 
-def pages(site: Site) -> Iterator[Page]:
-    """Every page, in a fixed order."""
+def pages(site: Site, scores: Scores | None = None) -> Iterator[Page]:
+    """Every page, in a fixed order; with `scores`, also the pages of long lists."""
     title = site.config.title
     yield Page("", "overview.html", title)
     for locality in site.localities.values():
@@ -91,38 +116,190 @@ def pages(site: Site) -> Iterator[Page]:
     for name in ("about", "methodology"):
         titles = {language: site.pages[name, language].title for language in site.config.languages}
         yield Page(f"{name}/", "page.html", titles, {"name": name})
+    if scores is not None:
+        yield from _list_pages(site, scores)
     yield Page("sources/", "sources.html", {})
+    yield Page("compare/", "compare.html", {})
+    yield Page("search/", "search.html", {})
+
+
+LIST_LIMIT = 100
+"""Most rows a list shows on one page: longer rankings are paged, longer lists go by province."""
+
+
+def pages_of(rows: int) -> int:
+    return -(-rows // LIST_LIMIT)
+
+
+def _list_pages(site: Site, scores: Scores) -> Iterator[Page]:
+    """Pages 2… of each long ranking, and per province the units of a level too long to list."""
+    for indicator in site.indicators.values():
+        for level, rows in scores.ranking[indicator.id].items():
+            count = pages_of(len(rows))
+            for number in range(2, count + 1):
+                yield Page(
+                    f"indicators/{indicator.id}/{level}/{number}/",
+                    "ranking.html",
+                    indicator.name,
+                    {
+                        "indicator": indicator,
+                        "level": level,
+                        "number": number,
+                        "count": count,
+                        "rows": rows[(number - 1) * LIST_LIMIT : number * LIST_LIMIT],
+                    },
+                )
+    if all(len(units) <= LIST_LIMIT for units in _by_level(site).values()):
+        return
+    for province, units in _units_by_province(site).items():
+        yield Page(
+            f"provinces/{province}/",
+            "province.html",
+            site.localities[province].name,
+            {"province": site.localities[province], "units_by_level": units},
+        )
+
+
+def _by_level(site: Site) -> dict[str, list[Locality]]:
+    return {
+        level: [loc for loc in site.localities.values() if loc.level == level] for level in LEVELS
+    }
+
+
+def _units_by_province(site: Site) -> dict[str, dict[str, list[Locality]]]:
+    """Province id → level → the district- and commune-level units under it, in data order."""
+    units: dict[str, dict[str, list[Locality]]] = defaultdict(lambda: defaultdict(list))
+    for locality in site.localities.values():
+        if locality.level != "province":
+            province = score.province_of(site, locality.id)
+            if province is not None:
+                units[province][locality.level].append(locality)
+    return {province: dict(levels) for province, levels in units.items()}
 
 
 def render(
-    site: Site, scores: Scores, templates: Path, catalogues: dict[str, dict[str, str]]
+    site: Site,
+    scores: Scores,
+    templates: Path,
+    catalogues: dict[str, dict[str, str]],
+    assets: Mapping[str, bytes] | None = None,
+    only: Callable[[str], bool] | None = None,
+    charts: Charts | None = None,
 ) -> dict[str, bytes]:
-    env = environment(templates)
+    """Every page (or those whose output path `only` accepts), rendered on every core, with the
+    `charts` of the overview and indicator pages (a locality's are made with its page)."""
+    renderer = _Renderer(site, scores, environment(templates, assets), catalogues, charts or {})
+    jobs = [job for job in renderer.jobs() if only is None or only(job[0])]
+    if len(jobs) < PARALLEL_FROM or WORKERS < 2:
+        return dict(renderer.render(job) for job in jobs)
+    return _render_in_parallel(renderer, jobs)
+
+
+def output_paths(site: Site, scores: Scores) -> Iterator[str]:
+    """The output path of every page of every language, without rendering any."""
     default = site.default_language
-    locales = {
-        language: i18n.Locale(language, catalogues.get(language, {}), catalogues[default])
-        for language in site.config.languages
-    }
-    common = shared_context(site, scores)
-    output: dict[str, bytes] = {}
-    for language, locale in locales.items():
+    for language in site.config.languages:
         prefix = "" if language == default else f"{language}/"
-        for page in pages(site):
-            depth = (prefix + page.path).count("/")
-            links = Links("../" * depth, prefix, site.config.base_url)
-            html = env.get_template(page.template).render(
-                common, **page.context, page=page, lang=locale, links=links, locales=locales
-            )
-            output[prefix + page.path + "index.html"] = html.encode()
-    not_found = Links(_root_path(site), "", site.config.base_url)
-    html = env.get_template("404.html").render(
-        common,
-        page=Page("404.html", "404.html", {}),
-        lang=locales[default],
-        links=not_found,
-        locales=locales,
-    )
-    output["404.html"] = html.encode()
+        for page in pages(site, scores):
+            yield prefix + page.path + "index.html"
+    yield "404.html"
+
+
+PARALLEL_FROM = 400
+"""Below this many pages, starting worker processes costs more than it saves."""
+WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class _Renderer:
+    """Everything a page needs, built once; forked worker processes inherit it without copying."""
+
+    def __init__(self, site: Site, scores: Scores, env: jinja2.Environment, catalogues, charts):
+        self.site = site
+        self.charts = charts
+        self.env = env
+        env.globals["reuse"] = opendata.Reuse(site)  # a global: macros use it without context
+        default = site.default_language
+        self.locales = {
+            language: i18n.Locale(language, catalogues.get(language, {}), catalogues[default])
+            for language in site.config.languages
+        }
+        self.scores = scores
+        self.common = shared_context(site, scores)
+
+    def jobs(self) -> list[tuple[str, str, Page]]:
+        """(output path, language, page) for every page of every language, then the 404 page."""
+        default = self.site.default_language
+        jobs = [
+            (prefix + page.path + "index.html", language, page)
+            for language in self.locales
+            for prefix in ["" if language == default else f"{language}/"]
+            for page in pages(self.site, self.scores)
+        ]
+        jobs.append(("404.html", default, Page("404.html", "404.html", {})))
+        return jobs
+
+    def render(self, job: tuple[str, str, Page]) -> tuple[str, bytes]:
+        output, language, page = job
+        if page.template == "404.html":
+            links = Links(_root_path(self.site), "", self.site.config.base_url)
+        else:
+            prefix = "" if language == self.site.default_language else f"{language}/"
+            links = Links("../" * output.count("/"), prefix, self.site.config.base_url)
+        html = self.env.get_template(page.template).render(
+            self.common,
+            **page.context,
+            page=page,
+            lang=self.locales[language],
+            links=links,
+            locales=self.locales,
+            charts=self.page_charts(language, page),
+        )
+        return output, html.encode()
+
+    def page_charts(self, language: str, page: Page) -> dict[str, Any]:
+        """The page's charts: given (overview, indicators), or made here for a locality."""
+        given = self.charts.get((language, page.path))
+        if given is None and page.template == "locality.html":
+            from .charts import locality_charts  # altair loads only when charts are made
+
+            locality = page.context["locality"].id
+            return locality_charts(self.site, self.scores, locality, self.locales[language])
+        return given or {}
+
+
+_forked: _Renderer | None = None
+"""The renderer a worker inherits from its parent at fork."""
+
+
+def _render_chunk(jobs: list[tuple[str, str, Page]]) -> list[tuple[str, bytes]] | int:
+    """Pages rendered in a worker; on an error, the index of the failing job instead."""
+    assert _forked is not None
+    rendered = []
+    for index, job in enumerate(jobs):
+        try:
+            rendered.append(_forked.render(job))
+        except Exception:
+            return index
+    return rendered
+
+
+def _render_in_parallel(renderer: _Renderer, jobs: list) -> dict[str, bytes]:
+    """Chunks of pages across forked workers, in order. A template error is raised again here,
+    by rendering the failing page in this process, so it keeps its template traceback."""
+    global _forked
+    size = max(50, len(jobs) // (WORKERS * 8))
+    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    _forked = renderer
+    output: dict[str, bytes] = {}
+    try:
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            for chunk, result in zip(chunks, pool.imap(_render_chunk, chunks), strict=True):
+                if isinstance(result, int):
+                    renderer.render(chunk[result])  # raises with the template's traceback
+                    raise RuntimeError(f"{chunk[result][0]} failed only in a worker process")
+                output.update(result)
+    finally:
+        _forked = None
     return output
 
 
@@ -161,9 +338,9 @@ class Relations:
 
 def shared_context(site: Site, scores: Scores) -> dict[str, Any]:
     """What every page may use, computed once per build rather than once per page."""
-    by_level = {
-        level: [loc for loc in site.localities.values() if loc.level == level] for level in LEVELS
-    }
+    by_level = _by_level(site)
+    by_province = _units_by_province(site)
+    provinces = sorted_by_name([site.localities[p] for p in by_province], site.default_language)
     missing = {
         indicator.id: [
             locality
@@ -191,11 +368,63 @@ def shared_context(site: Site, scores: Scores) -> dict[str, Any]:
         ),
         "figures_by_source": dict(figures_by_source),
         "sorted_by_name": sorted_by_name,
+        "LIST_LIMIT": LIST_LIMIT,
+        "pages_of": pages_of,
+        "provinces_by_level": {  # level → [(province, how many units of the level it holds)]
+            level: [
+                (p, len(by_province[p.id][level])) for p in provinces if level in by_province[p.id]
+            ]
+            for level in LEVELS
+        },
+        "preview_of": previews.Previews(site, scores).of,
+        "peers": functools.partial(compare.peers, site, scores),
     }
 
 
 def sorted_by_name(localities: list[Locality], language: str) -> list[Locality]:
     """Vietnamese alphabetical order, whatever the page's language."""
     return sorted(
-        localities, key=lambda locality: (i18n.collation_key(locality.name[language]), locality.id)
+        localities, key=lambda locality: (_collation_key(locality.name[language]), locality.id)
     )
+
+
+_collation_key = functools.lru_cache(maxsize=None)(i18n.collation_key)
+"""Names recur on many pages (parents, successors): each is decomposed once."""
+
+
+def stale(
+    site: Site, before: Scores, after: Scores, localities: set[str], had_figures: set[str]
+) -> set[str]:
+    """The pages (language-neutral paths) that may read differently once the figures of
+    `localities` changed from `before` to `after`, for `serve`: those localities' pages, the
+    pages of the rankings they are in (only the parts that moved), the pages of units whose rank
+    moved, their provinces' lists, and the summaries (overview, sources). `had_figures`: those of
+    `localities` that had any figure before (the compare page lists units with figures)."""
+    paths = {"", "sources/"} | {f"localities/{locality}/" for locality in localities}
+    if had_figures != {loc for loc in localities if after.localities[loc].latest}:
+        paths.add("compare/")
+    paths |= {f"provinces/{score.province_of(site, locality)}/" for locality in localities}
+    indicators = set().union(
+        *(
+            before.localities[loc].latest.keys() | after.localities[loc].latest.keys()
+            for loc in localities
+        )
+    )
+    for indicator in indicators:
+        old, new = before.ranking.get(indicator, {}), after.ranking.get(indicator, {})
+        for level in LEVELS:
+            rows_before, rows_after = old.get(level, []), new.get(level, [])
+            if rows_before == rows_after:
+                continue
+            paths.add(f"indicators/{indicator}/")
+            for number in range(2, max(pages_of(len(rows_before)), pages_of(len(rows_after))) + 1):
+                part = slice((number - 1) * LIST_LIMIT, number * LIST_LIMIT)
+                if rows_before[part] != rows_after[part]:
+                    paths.add(f"indicators/{indicator}/{level}/{number}/")
+            for locality_id, _, rank in rows_after:
+                key = (locality_id, indicator)
+                if before.ranks.get(key) != rank or before.province_ranks.get(
+                    key
+                ) != after.province_ranks.get(key):
+                    paths.add(f"localities/{locality_id}/")
+    return paths

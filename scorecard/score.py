@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
-from .model import Indicator, Locality, Observation, Site
+from .model import LEVELS, Indicator, Locality, Observation, Site
 
 Status = Literal["met", "close", "behind", "no-target"]
 STATUSES: tuple[str, ...] = ("met", "close", "behind", "no-target", "no-data")
@@ -86,22 +86,75 @@ def score(site: Site) -> Scores:
     by_locality: dict[str, list[Observation]] = defaultdict(list)
     for obs in site.observations:
         by_locality[obs.locality].append(obs)
+    catalogues = _catalogues(site)
     localities = {
-        locality.id: _locality_score(locality, by_locality.get(locality.id, []), site)
+        locality.id: _locality_score(
+            locality, by_locality.get(locality.id, []), site, catalogues[locality.level]
+        )
         for locality in site.localities.values()
     }
-    ranking = _ranking(site, localities)
-    ranks = {
+    ranking = _ranking(site, localities, site.indicators)
+    return Scores(localities, ranking, _ranks(ranking), _province_ranks(site, ranking))
+
+
+def rescore(scores: Scores, site: Site, changed: set[str]) -> Scores:
+    """`scores` after the figures of the `changed` localities changed (for `serve`): their own
+    scores, and the rankings of the indicators they had or have a figure for, again."""
+    catalogues = _catalogues(site)
+    localities = dict(scores.localities)
+    indicators: set[str] = set()
+    for locality_id in changed:
+        indicators |= localities[locality_id].latest.keys()
+        observations = [obs for obs in site.observations if obs.locality == locality_id]
+        locality = site.localities[locality_id]
+        localities[locality_id] = _locality_score(
+            locality, observations, site, catalogues[locality.level]
+        )
+        indicators |= localities[locality_id].latest.keys()
+    ranking = scores.ranking | _ranking(site, localities, indicators)
+    again = {key: rank for key, rank in scores.ranks.items() if key[1] not in indicators}
+    again_within = {
+        key: rank for key, rank in scores.province_ranks.items() if key[1] not in indicators
+    }
+    redone = {indicator: ranking[indicator] for indicator in indicators}
+    return Scores(
+        localities,
+        ranking,
+        again | _ranks(redone),
+        again_within | _province_ranks(site, redone),
+    )
+
+
+def _ranks(ranking) -> dict[tuple[str, str], Rank]:
+    return {
         (locality_id, indicator_id): rank
         for indicator_id, levels in ranking.items()
         for rows in levels.values()
         for locality_id, _, rank in rows
     }
-    return Scores(localities, ranking, ranks, _province_ranks(site, ranking))
+
+
+def _catalogues(site: Site) -> dict[str, dict[str, list[Indicator]]]:
+    """Level → pillar id → the scored indicators open to that level: the same for every unit
+    of a level, so worked out once rather than once per locality."""
+    return {
+        level: {
+            pillar.id: [
+                indicator
+                for indicator in site.indicators.values()
+                if indicator.pillar == pillar.id and indicator.scored and level in indicator.levels
+            ]
+            for pillar in site.config.pillars
+        }
+        for level in LEVELS
+    }
 
 
 def _locality_score(
-    locality: Locality, observations: list[Observation], site: Site
+    locality: Locality,
+    observations: list[Observation],
+    site: Site,
+    catalogues: dict[str, list[Indicator]],
 ) -> LocalityScore:
     history: dict[str, list[Observation]] = defaultdict(list)
     for obs in observations:  # already sorted by indicator, kind, period
@@ -110,13 +163,7 @@ def _locality_score(
     latest = {indicator: figures[-1] for indicator, figures in history.items()}
     disclosure = {}
     for pillar in site.config.pillars:
-        catalogue = [
-            indicator
-            for indicator in site.indicators.values()
-            if indicator.pillar == pillar.id
-            and indicator.scored
-            and locality.level in indicator.levels
-        ]
+        catalogue = catalogues[pillar.id]
         published = sum(1 for indicator in catalogue if indicator.id in latest)
         disclosure[pillar.id] = Disclosure(published, len(catalogue))
     statuses = dict.fromkeys(STATUSES[:4], 0)
@@ -133,19 +180,21 @@ def _locality_score(
     )
 
 
-def _ranking(site: Site, localities: dict[str, LocalityScore]):
-    ranking: dict[str, dict[str, list]] = {indicator: {} for indicator in site.indicators}
-    for indicator in site.indicators.values():
+def _ranking(site: Site, localities: dict[str, LocalityScore], indicators):
+    """The rankings of `indicators` (ids), by level."""
+    rows: dict[tuple[str, str], list[tuple[str, Observation]]] = defaultdict(list)
+    for locality in site.localities.values():  # one pass: each unit's latest figures
+        for indicator_id, obs in localities[locality.id].latest.items():
+            if indicator_id in indicators:
+                rows[indicator_id, locality.level].append((locality.id, obs))
+    ranking: dict[str, dict[str, list]] = {indicator: {} for indicator in indicators}
+    for indicator in map(site.indicators.get, indicators):
         better_first = -1 if indicator.direction == "higher" else 1
-        for level in ("province", "district", "commune"):
-            rows = [
-                (locality.id, localities[locality.id].latest[indicator.id])
-                for locality in site.localities.values()
-                if locality.level == level and indicator.id in localities[locality.id].latest
-            ]
-            rows.sort(key=lambda row: (better_first * row[1].value, row[0]))
-            if rows:
-                ranking[indicator.id][level] = _ranked(rows)
+        for level in LEVELS:
+            found = rows.get((indicator.id, level))
+            if found:
+                found.sort(key=lambda row: (better_first * row[1].value, row[0]))
+                ranking[indicator.id][level] = _ranked(found)
     return ranking
 
 
@@ -160,6 +209,7 @@ def _ranked(rows: list[tuple[str, Observation]]) -> list[tuple[str, Observation,
 
 
 def _province_ranks(site: Site, ranking) -> dict[tuple[str, str], Rank]:
+    provinces = {locality_id: province_of(site, locality_id) for locality_id in site.localities}
     ranks = {}
     for indicator_id, levels in ranking.items():
         for level, rows in levels.items():
@@ -167,7 +217,7 @@ def _province_ranks(site: Site, ranking) -> dict[tuple[str, str], Rank]:
                 continue
             groups: dict[str | None, list] = defaultdict(list)
             for locality_id, obs, _ in rows:
-                groups[province_of(site, locality_id)].append((locality_id, obs))
+                groups[provinces[locality_id]].append((locality_id, obs))
             for group in groups.values():
                 for locality_id, _, rank in _ranked(group):
                     ranks[locality_id, indicator_id] = rank

@@ -7,6 +7,7 @@ percent, duplicate observations, missing narratives.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections.abc import Iterable
 from pathlib import PurePosixPath
@@ -51,7 +52,9 @@ def validate(raw: RawSite) -> Site:
     known_sources = _ids_written(raw.sources)
     problems += _check_localities(localities, known_sources, raw.localities)
     problems += _check_indicators(indicators, known_sources, config, raw.indicators)
-    problems += _check_observations(observations, known_localities, known_indicators, known_sources, indicators)
+    problems += _check_observations(
+        observations, known_localities, known_indicators, known_sources, indicators
+    )
     narratives = _documents(raw.narratives, languages, problems, known=localities)
     pages = _documents(raw.pages, languages, problems, known=None)
     problems += _missing_documents(narratives, pages, observations, languages)
@@ -71,6 +74,37 @@ def validate(raw: RawSite) -> Site:
         narratives=narratives,
         pages=pages,
     )
+
+
+def revalidate(site: Site, raw: RawSite, localities: set[str]) -> Site:
+    """`site` with the observations and narratives of `localities` validated again from `raw`.
+
+    For `serve`, when only those files changed since `site` was validated: every other file,
+    and so every id they may refer to, is as it was, so only these files are checked."""
+    problems = list(raw.problems)
+    languages = site.config.languages
+    changed = [
+        obs
+        for file in raw.observations
+        if PurePosixPath(file.path).stem in localities
+        for obs in _observations(file, languages, problems)
+    ]
+    known = (set(site.localities), set(site.indicators), set(site.sources))
+    problems += _check_observations(changed, *known, site.indicators)
+    texts = [
+        file for file in raw.narratives if PurePosixPath(file.path).name.split(".")[0] in localities
+    ]
+    narratives = {key: doc for key, doc in site.narratives.items() if key[0] not in localities}
+    narratives |= _documents(texts, languages, problems, known=site.localities)
+    problems += _missing_documents(narratives, site.pages, changed, languages)
+    if problems:
+        raise BuildError(problems)
+    kept = [obs for obs in site.observations if obs.locality not in localities]
+    for obs in sorted(
+        (_with_computed_value(obs, site.indicators) for obs in changed), key=_observation_order
+    ):
+        kept.insert(bisect.bisect_right(kept, _observation_order(obs), key=_observation_order), obs)
+    return dataclasses.replace(site, observations=tuple(kept), narratives=narratives)
 
 
 def _site_config(file: YAMLFile | None, problems: list[Problem]) -> SiteConfig | None:
@@ -231,7 +265,9 @@ def _check_indicators(indicators: dict[str, Indicator], sources, config, file) -
             )
 
 
-def _check_observations(observations, localities, indicators, sources, indicators_read) -> Iterable[Problem]:
+def _check_observations(
+    observations, localities, indicators, sources, indicators_read
+) -> Iterable[Problem]:
     seen: dict[tuple, str] = {}
     for obs in observations:
         path, line = obs.where.rsplit(":", 1)

@@ -6,10 +6,12 @@ Files are written in sorted order; the caller hands over bytes, so output is det
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 
@@ -29,8 +31,14 @@ def merge(*parts: Mapping[str, bytes]) -> dict[str, bytes]:
     return files
 
 
-def write(files: Mapping[str, bytes], out: Path) -> None:
-    """Replace `out` with exactly `files`, atomically from the reader's point of view."""
+def write(
+    files: Mapping[str, bytes], out: Path, finish: Callable[[Path], None] | None = None
+) -> None:
+    """Replace `out` with exactly `files`, atomically from the reader's point of view.
+
+    `finish(staging)` runs on the complete staging folder before the swap, for a step that reads
+    the written site (the search index): if it fails, the previous site stays in place.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
@@ -39,17 +47,20 @@ def write(files: Mapping[str, bytes], out: Path) -> None:
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(files[path])
+        if finish is not None:
+            finish(staging)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def update(files: Mapping[str, bytes], out: Path) -> list[str]:
+def update(files: Mapping[str, bytes], out: Path, keep: str | None = None) -> list[str]:
     """Write in place only the files whose bytes changed, remove the ones no longer built.
 
     For `serve`: the browser reloads a page whose file is rewritten, so unchanged bytes are left
-    alone. Returns the paths written or removed.
+    alone. Files under the folder `keep` belong to a later step (the search index) and are left
+    to it. Returns the paths written or removed.
     """
     changed = []
     existing = (
@@ -57,6 +68,8 @@ def update(files: Mapping[str, bytes], out: Path) -> list[str]:
         if out.exists()
         else set()
     )
+    if keep:
+        existing = {path for path in existing if not path.startswith(keep + "/")}
     for path in sorted(files):
         target = out / path
         if path in existing and target.read_bytes() == files[path]:
@@ -70,15 +83,58 @@ def update(files: Mapping[str, bytes], out: Path) -> list[str]:
     return changed
 
 
+def digest(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+def refresh(
+    files: Mapping[str, bytes], out: Path, written: dict[str, str], gone: Iterable[str] = ()
+) -> list[str]:
+    """Write the files whose bytes differ from what `written` (path → digest of the bytes on
+    disk) says is there, remove `gone`; `written` is kept up to date. For `serve`: comparing
+    digests held in memory, nothing on disk is read, and an unchanged page is not touched, so
+    its modification time, which CI checkouts reset anyway, decides nothing. Returns the paths
+    written or removed."""
+    changed = []
+    for path in sorted(files):
+        _check_path(path)
+        content = files[path]
+        if written.get(path) == (new := digest(content)):
+            continue
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        written[path] = new
+        changed.append(path)
+    for path in sorted(gone):
+        (out / path).unlink(missing_ok=True)
+        written.pop(path, None)
+        changed.append(path)
+    return changed
+
+
 def _swap(staging: Path, out: Path) -> None:
     if not out.exists():
         staging.rename(out)
+        return
+    if _exchange(staging, out):  # one step: even a crash cannot leave the site missing
+        shutil.rmtree(staging, ignore_errors=True)
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
     os.rmdir(retired)
     out.rename(retired)
     staging.rename(out)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError, TypeError):
+        return False
+    at_cwd, exchange = -100, 2
+    return renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), exchange) == 0
 
 
 def _check_path(path: str) -> None:

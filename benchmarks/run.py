@@ -1,0 +1,361 @@
+"""The benchmark: our build against Hugo's on the same content, and the edit-to-reload of `serve`.
+
+    python benchmarks/run.py --scale 1.0        # the whole country (about 15,000 localities)
+    python benchmarks/run.py --scale 0.01       # a quick run
+
+For one synthetic tree (benchmarks/generate.py) it prints:
+- our cold full build (`python build.py`, a fresh process, no chart or preview cache): wall time,
+  pages per second, and peak memory summed over the process and all its children;
+- Hugo's build of the equivalent content (benchmarks/hugo/) in the same run: time, peak memory,
+  and the ratios;
+- the edit-to-reload time of the real `python build.py serve`: the benchmark saves one
+  observation file (one figure's value changed, as an editor fixing a typo would) and measures
+  from just before the save until the server answers the locality's page with the new figure;
+  it also reports when the page's bytes were on disk and which output files were rewritten;
+- the same figures for the real site (the repository's own data).
+
+Hugo is Debian's `hugo` package: the benchmark installs it with apt-get when it is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import generate  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_rss: int
+    """Peak of the summed resident memory of the process and its children, in bytes."""
+    peak_pss: int
+    """The same with memory shared between processes counted once (proportional set size)."""
+    output: str
+
+
+class MemorySampler(threading.Thread):
+    """Samples the memory of a process tree every 20 ms from /proc, keeping the peak."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_rss = self.peak_pss = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            rss = pss = 0
+            for pid in _tree(self.pid):
+                rss += _kilobytes(f"/proc/{pid}/status", "VmRSS:")
+                pss += _kilobytes(f"/proc/{pid}/smaps_rollup", "Pss:")
+            self.peak_rss = max(self.peak_rss, rss * 1024)
+            self.peak_pss = max(self.peak_pss, pss * 1024)
+            self.done.wait(0.02)
+
+
+def _tree(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    queue += [int(child) for child in children.read().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _kilobytes(path: str, field: str) -> int:
+    try:
+        with open(path) as file:
+            for line in file:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run a command to its end, timing it and sampling the memory of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    sampler = MemorySampler(process.pid)
+    sampler.start()
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output}")
+    return Run(seconds, sampler.peak_rss, sampler.peak_pss, output)
+
+
+def count_pages(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+# --- serve ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reload:
+    to_served: float
+    """From just before the save until the server answers the page with the new figure."""
+    to_disk: float
+    """From just before the save until the page's new bytes are in the output folder."""
+    rewritten: list[str]
+    """Output files whose modification time moved (what the rebuild rewrote)."""
+
+
+def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
+    """Start `build.py serve`, then save `edits` changes to one observation file, one at a time.
+
+    Returns the time serve took to start, and what each edit took."""
+    out = tree.parent / (tree.name + "-serve")
+    shutil.rmtree(out, ignore_errors=True)
+    port = _free_port()
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "--out", str(out)],
+        cwd=tree,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
+    try:
+        locality, path = _edited_file(tree)
+        page = f"localities/{locality}/"
+        url = f"http://127.0.0.1:{port}/{page}"
+        while _get(url) is None:
+            if server.poll() is not None:
+                raise SystemExit("serve stopped:\n" + "".join(log))
+            time.sleep(0.05)
+        startup = time.perf_counter() - started
+        time.sleep(1.5)  # let the watcher settle after the first build
+        reloads = []
+        for number in range(edits):
+            before = _mtimes(out)
+            text = path.read_text(encoding="utf-8")
+            new_text, shown = _change_a_value(text, number)
+            saved = time.perf_counter()
+            path.write_text(new_text, encoding="utf-8")
+            to_disk = to_served = None
+            while to_served is None:
+                now = time.perf_counter() - saved
+                if now > 120:
+                    raise SystemExit("no reload within 120 s:\n" + "".join(log[-20:]))
+                if to_disk is None and shown in (out / page / "index.html").read_text("utf-8"):
+                    to_disk = now
+                body = _get(url)
+                if body is not None and shown in body:
+                    to_served = time.perf_counter() - saved
+                else:
+                    time.sleep(0.002)
+            time.sleep(2.0)  # background work of the rebuild (data files, search index) settles
+            after = _mtimes(out)
+            rewritten = sorted(p for p, m in after.items() if before.get(p) != m)
+            reloads.append(Reload(to_served, to_disk or to_served, rewritten))
+        return startup, reloads
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _edited_file(tree: Path) -> tuple[str, Path]:
+    """A commune's observation file with a percentage given as a plain value."""
+    for path in sorted((tree / "data" / "observations").glob("xa-*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\n    value: \d+\.\d\n    period", text):
+            return path.stem, path
+    path = sorted((tree / "data" / "observations").glob("*.yaml"))[0]
+    return path.stem, path
+
+
+def _change_a_value(text: str, number: int) -> tuple[str, str]:
+    """The text with the first plain percentage nudged by 0.1 and its quote to match; and the
+    figure as the Vietnamese page shows it."""
+    match = re.search(
+        r"\n    value: (\d+)\.(\d)\n    period: (.*)\n(    .*\n)*?    quote: \"(.*)\"", text
+    )
+    if match is None:
+        raise SystemExit("no plain percentage to edit")
+    whole, tenth = int(match.group(1)), int(match.group(2))
+    tenth = (tenth + 1 + number) % 10 or 1
+    value = f"{whole}.{tenth}"
+    old_value = f"{match.group(1)},{match.group(2)}%"
+    new_value = f"{whole},{tenth}%"
+    block = (
+        match.group(0)
+        .replace(f"value: {match.group(1)}.{match.group(2)}", f"value: {value}")
+        .replace(old_value, new_value)
+    )
+    return text.replace(match.group(0), block, 1), new_value
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+# --- Hugo ---------------------------------------------------------------------------------------
+
+
+def ensure_hugo() -> str:
+    hugo = shutil.which("hugo")
+    if hugo is None and os.geteuid() == 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "hugo"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        hugo = shutil.which("hugo")
+    if hugo is None:
+        raise SystemExit("Hugo is missing: apt-get install hugo (Debian's package)")
+    return hugo
+
+
+def hugo_build(tree: Path, ours: Path, work: Path) -> tuple[Run, int]:
+    """Write the equivalent Hugo project, then time `hugo` on it."""
+    from hugo.site import write_site
+
+    from scorecard import i18n, load, score, validate
+
+    raw = load.load(tree)
+    site = validate.validate(raw)
+    scores = score.score(site)
+    catalogues = i18n.catalogues(raw.catalogues, site.config.languages)
+    project = work / "hugo"
+    write_site(site, scores, catalogues, ours, project)
+    out = work / "hugo-public"
+    shutil.rmtree(out, ignore_errors=True)
+    run = measure([ensure_hugo(), "--quiet", "-s", str(project), "-d", str(out)], project)
+    return run, count_pages(out)
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def ours_build(tree: Path, out: Path, cold: bool = True) -> tuple[Run, int]:
+    """`python build.py` in a fresh process; cold: with empty caches of drawn charts (SVG) and
+    preview images (PNG), as on a fresh clone."""
+    charts = tree.parent / "chart-cache"
+    if cold:
+        shutil.rmtree(tree / ".cache", ignore_errors=True)
+        shutil.rmtree(charts, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, str(REPO / "build.py"), "--out", str(out)]
+    run = measure(command, tree, {"SCORECARD_CACHE": str(charts)})
+    return run, count_pages(out)
+
+
+def megabytes(count: int) -> str:
+    return f"{count / 2**20:,.0f} MB"
+
+
+def report(name: str, tree: Path, work: Path, edits: int) -> None:
+    print(f"\n== {name} ==", flush=True)
+    ours, pages = ours_build(tree, work / "ours")
+    print(f"ours: cold full build   {ours.seconds:8.2f} s  {pages:,} pages  "
+          f"{pages / ours.seconds:,.0f} pages/s")  # fmt: skip
+    print(f"ours: peak memory       {megabytes(ours.peak_rss)} RSS summed over processes, "
+          f"{megabytes(ours.peak_pss)} PSS (shared pages counted once)", flush=True)  # fmt: skip
+    warm, _ = ours_build(tree, work / "ours", cold=False)
+    print(f"ours: warm full build   {warm.seconds:8.2f} s  (charts and previews drawn by the "
+          f"cold build, from the cache), peak {megabytes(warm.peak_rss)} RSS", flush=True)  # fmt: skip
+    hugo, hugo_pages = hugo_build(tree, work / "ours", work)
+    print(f"hugo: full build        {hugo.seconds:8.2f} s  {hugo_pages:,} pages  "
+          f"{hugo_pages / hugo.seconds:,.0f} pages/s")  # fmt: skip
+    print(f"hugo: peak memory       {megabytes(hugo.peak_rss)} RSS", flush=True)
+    print(f"ratio time   ours/hugo  {ours.seconds / hugo.seconds:8.2f}   (target ≤ 1.0, aim 0.5)")
+    print(f"ratio memory ours/hugo  {ours.peak_rss / hugo.peak_rss:8.2f}   RSS "
+          f"({ours.peak_pss / hugo.peak_rss:.2f} PSS; target ≤ 0.25)", flush=True)  # fmt: skip
+    if edits:
+        startup, reloads = edit_to_reload(tree, edits)
+        served = [r.to_served for r in reloads]
+        print(f"serve: first build and start {startup:.2f} s")
+        print(f"serve: edit-to-reload   {statistics.median(served):8.3f} s median of {len(served)} "
+              f"({', '.join(f'{s:.3f}' for s in served)}); page on disk after "
+              f"{statistics.median(r.to_disk for r in reloads):.3f} s (target < 0.5 s)")  # fmt: skip
+        rewritten = reloads[-1].rewritten
+        print(f"serve: files rewritten by the last edit: {len(rewritten)}")
+        for path in rewritten[:40]:
+            print(f"         {path}")
+        if len(rewritten) > 40:
+            print(f"         … and {len(rewritten) - 40} more")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 is the whole country")
+    parser.add_argument("--work", type=Path, help="folder for the trees and builds (a temp dir)")
+    parser.add_argument("--edits", type=int, default=5, help="saves timed in serve (0: none)")
+    parser.add_argument("--no-real", action="store_true", help="skip the real site's figures")
+    args = parser.parse_args(argv)
+    work = (args.work or Path(tempfile.mkdtemp(prefix="scorecard-bench-"))).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores; work folder {work}")
+    tree = work / "tree"
+    counts = generate.generate(tree, generate.Options(scale=args.scale))
+    print("synthetic tree: " + ", ".join(f"{n:,} {what}" for what, n in counts.items()))
+    report(f"synthetic tree, scale {args.scale}", tree, work, args.edits)
+    if not args.no_real:
+        real = work / "real"
+        shutil.rmtree(real, ignore_errors=True)
+        shutil.copytree(
+            REPO, real, ignore=shutil.ignore_patterns(".*", "_site", "node_modules", "tests")
+        )
+        report("the real site (the repository's data)", real, work / "real-work", args.edits)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

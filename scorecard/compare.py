@@ -1,0 +1,117 @@
+"""Comparing localities: the data file the compare page reads, and each locality's peers. Pure.
+
+The compare page (`static/compare.js`) builds its table and chart from `compare/data.json`, one
+file per language with every figure already formatted for that language (Babel), so the script
+formats nothing itself. Only localities with figures are in it: the rest have nothing to compare.
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import score
+from .i18n import Locale, collation_key
+from .model import Site
+from .score import Scores
+
+MOST_PEERS = 3  # with the locality itself, the page's limit of four
+
+
+def has_figures(scores: Scores, locality_id: str) -> bool:
+    return bool(scores.localities[locality_id].latest)
+
+
+def peers(site: Site, scores: Scores, locality_id: str) -> list[str]:
+    """Up to three units of the same level and province with figures, by Vietnamese name."""
+    locality = site.localities[locality_id]
+    province = score.province_of(site, locality_id)
+    same = [
+        other
+        for other in site.localities.values()
+        if other.id != locality_id
+        and other.level == locality.level
+        and has_figures(scores, other.id)
+        and (locality.level == "province" or score.province_of(site, other.id) == province)
+    ]
+    same.sort(key=lambda other: (collation_key(other.name["vi"]), other.id))
+    return [other.id for other in same[:MOST_PEERS]]
+
+
+def data(site: Site, scores: Scores, lang: Locale, root: str) -> bytes:
+    """compare/data.json for one language; `root` leads from compare/ to the language's home."""
+    indicators = [
+        {
+            "id": indicator.id,
+            "name": lang.text(indicator.name),
+            "pillar": indicator.pillar,
+            "unit": indicator.unit,
+            "levels": list(indicator.levels),
+            "url": f"{root}indicators/{indicator.id}/",
+            "target": indicator.target.value if indicator.target else None,
+            "target_text": lang.t(
+                "target.national",
+                value=lang.qualified(
+                    indicator.target.value, indicator.unit, indicator.target.qualifier
+                ),
+                year=indicator.target.year,
+            )
+            if indicator.target
+            else lang.t("target.none"),
+        }
+        for indicator in site.indicators.values()
+        if indicator.scored
+    ]
+    localities = {
+        locality.id: {
+            "name": lang.text(locality.name),
+            "level": locality.level,
+            "level_name": lang.t(f"level.{locality.level}"),
+            "url": f"{root}localities/{locality.id}/",
+            "figures": {
+                indicator_id: _figure(site, scores, lang, locality.id, indicator_id)
+                for indicator_id in scores.localities[locality.id].latest
+            },
+        }
+        for locality in site.localities.values()
+        if has_figures(scores, locality.id)
+    }
+    document = {
+        "pillars": [
+            {"id": pillar.id, "name": lang.text(pillar.name)} for pillar in site.config.pillars
+        ],
+        "indicators": indicators,
+        "localities": localities,
+    }
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _figure(site: Site, scores: Scores, lang: Locale, locality_id: str, indicator_id: str) -> dict:
+    obs = scores.localities[locality_id].latest[indicator_id]
+    indicator = site.indicators[indicator_id]
+    state = score.status(obs, indicator)
+    rank = scores.ranks.get((locality_id, indicator_id))
+    level = site.localities[locality_id].level
+    return {
+        "value": obs.value,
+        "text": _text(obs, indicator.unit, lang),
+        "period": lang.period(obs.period),
+        "status": state,
+        "status_text": lang.t(f"status.{state}"),
+        "status_icon": lang.t(f"status.{state}.icon"),
+        "rank": lang.t(
+            "rank.level",
+            position=rank.position,
+            of=rank.of,
+            level=lang.t(f"level.{level}.plural"),
+        )
+        if rank and rank.of > 1
+        else "",
+    }
+
+
+def _text(obs, unit: str, lang: Locale) -> str:
+    """As the locality page shows it: 'trên 99%', 'hạng 12/63'."""
+    if unit == "rank":
+        of = lang.number(obs.denominator) if obs.denominator else "?"
+        return lang.t("figure.rank", position=lang.number(obs.value), of=of)
+    return lang.qualified(obs.value, unit, obs.qualifier)

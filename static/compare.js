@@ -1,0 +1,212 @@
+// The compare page: two to four localities side by side, as a table and a bar chart, built from
+// compare/data.json (every figure already formatted for the page's language). The choice lives
+// in the address (?id=a&id=b), so a comparison can be shared; without JavaScript the page lists
+// every locality with a link to its scorecard.
+(() => {
+  "use strict";
+  const form = document.getElementById("compare-form");
+  if (!form) return;
+  const MOST = 4;
+  const SVG = "http://www.w3.org/2000/svg";
+  const selects = [...form.querySelectorAll("select")];
+  const status = document.getElementById("compare-status");
+  const result = document.getElementById("compare-result");
+  const tableBox = document.getElementById("compare-table");
+  const chartBox = document.getElementById("compare-chart");
+  const messages = JSON.parse(document.getElementById("compare-messages").textContent);
+  let data = null;
+
+  function chosen() {
+    const ids = new URLSearchParams(location.search).getAll("id").filter(Boolean);
+    return [...new Set(ids)].slice(0, MOST);
+  }
+
+  async function load() {
+    if (!data) {
+      const response = await fetch(new URL(form.dataset.source, location.href));
+      if (!response.ok) throw new Error(`${response.status} ${response.url}`);
+      data = await response.json();
+    }
+    return data;
+  }
+
+  async function show() {
+    const ids = chosen();
+    selects.forEach((select, index) => {
+      select.value = ids[index] || "";
+    });
+    keepChoiceInSwitcher();
+    status.textContent = messages.loading;
+    let all;
+    try {
+      all = await load();
+    } catch (error) {
+      status.textContent = messages.error;
+      throw error;
+    }
+    const localities = ids.filter((id) => id in all.localities).map((id) => ({ id, ...all.localities[id] }));
+    if (localities.length < 2) {
+      status.textContent = messages.pick_more;
+      result.hidden = true;
+      return;
+    }
+    const levels = new Set(localities.map((locality) => locality.level));
+    status.textContent = levels.size > 1 ? messages.levels_differ : "";
+    const shown = all.indicators.filter((indicator) =>
+      localities.some((locality) => indicator.id in locality.figures),
+    );
+    tableBox.replaceChildren(table(all.pillars, shown, localities));
+    chartBox.replaceChildren(chart(shown.filter((i) => i.unit === "percent"), localities));
+    result.hidden = false;
+  }
+
+  function table(pillars, indicators, localities) {
+    const t = element("table", "compare-table");
+    t.append(element("caption", "", messages.caption));
+    const head = t.createTHead().insertRow();
+    head.append(header("col", messages.indicator));
+    localities.forEach((locality, index) => {
+      const th = header("col");
+      th.append(swatch(index), link(locality.url, locality.name));
+      th.append(element("span", "small block", locality.level_name));
+      head.append(th);
+    });
+    const body = t.createTBody();
+    for (const pillar of pillars) {
+      const rows = indicators.filter((indicator) => indicator.pillar === pillar.id);
+      if (!rows.length) continue;
+      const group = header("colgroup", pillar.name);
+      group.colSpan = localities.length + 1;
+      const groupRow = body.insertRow();
+      groupRow.className = "pillar-row";
+      groupRow.append(group);
+      for (const indicator of rows) {
+        const row = body.insertRow();
+        const name = header("row");
+        name.append(link(indicator.url, indicator.name));
+        name.append(element("span", "target-line", indicator.target_text));
+        row.append(name);
+        for (const locality of localities) row.append(cell(indicator, locality));
+      }
+    }
+    return t;
+  }
+
+  function cell(indicator, locality) {
+    const td = document.createElement("td");
+    const figure = locality.figures[indicator.id];
+    if (figure) {
+      td.append(element("span", "value", figure.text));
+      td.append(element("span", "small block", figure.period));
+      const state = element("span", `status status-${figure.status}`);
+      state.append(element("span", "status-icon", figure.status_icon), " " + figure.status_text);
+      state.firstChild.setAttribute("aria-hidden", "true");
+      td.append(state);
+      if (figure.rank) td.append(element("span", "rank", figure.rank));
+    } else if (indicator.levels.includes(locality.level)) {
+      const state = element("span", "status status-no-data");
+      state.append(element("span", "status-icon", messages.missing_icon), " " + messages.missing);
+      state.firstChild.setAttribute("aria-hidden", "true");
+      td.append(state);
+    } else {
+      td.textContent = messages.not_applicable;
+    }
+    return td;
+  }
+
+  // Bars on a 0–100 scale, one per locality, with the national target as a black line. The
+  // value is written beside each bar, so the chart does not rely on colour alone.
+  function chart(indicators, localities) {
+    if (!indicators.length) return element("p", "", messages.no_percent);
+    const groups = element("div", "compare-groups");
+    for (const indicator of indicators) {
+      const group = element("div", "compare-group");
+      group.append(element("p", "compare-indicator", indicator.name));
+      const bars = element("ul", "compare-bars");
+      localities.forEach((locality, index) => {
+        const figure = locality.figures[indicator.id];
+        const li = element("li", `series-${index + 1}`);
+        const label = element("span", "compare-label");
+        label.append(swatch(index), locality.name);
+        li.append(label, bar(figure, indicator.target));
+        li.append(element("span", figure ? "compare-value" : "compare-value missing", figure ? figure.text : messages.missing));
+        bars.append(li);
+      });
+      group.append(bars);
+      groups.append(group);
+    }
+    return groups;
+  }
+
+  function bar(figure, target) {
+    const svg = document.createElementNS(SVG, "svg");
+    attributes(svg, { class: "bar", viewBox: "0 0 100 12", preserveAspectRatio: "none", "aria-hidden": "true", focusable: "false" });
+    svg.append(shape("rect", { class: "bar-track", width: 100, height: 12 }));
+    if (figure && figure.value !== null) {
+      svg.append(shape("rect", { class: "bar-value", width: Math.max(0, Math.min(100, figure.value)), height: 12 }));
+    }
+    if (target !== null) {
+      svg.append(shape("line", { class: "bar-target", x1: target, x2: target, y1: 0, y2: 12, "vector-effect": "non-scaling-stroke" }));
+    }
+    return svg;
+  }
+
+  function shape(tag, values) {
+    return attributes(document.createElementNS(SVG, tag), values);
+  }
+
+  function attributes(node, values) {
+    for (const [name, value] of Object.entries(values)) node.setAttribute(name, value);
+    return node;
+  }
+
+  function swatch(index) {
+    const mark = element("span", `series-swatch series-${index + 1}`);
+    mark.setAttribute("aria-hidden", "true");
+    return mark;
+  }
+
+  function header(scope, text) {
+    const th = element("th", "", text);
+    th.scope = scope;
+    return th;
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function link(href, text) {
+    const a = element("a", "", text);
+    a.href = href;
+    return a;
+  }
+
+  // The language switcher keeps the choice, so the reader lands on the same comparison.
+  function keepChoiceInSwitcher() {
+    for (const a of document.querySelectorAll(".languages a")) {
+      const target = new URL(a.href);
+      target.search = location.search;
+      a.href = target.href;
+    }
+  }
+
+  function choose() {
+    const address = new URL(location.href);
+    address.searchParams.delete("id");
+    for (const select of selects) if (select.value) address.searchParams.append("id", select.value);
+    history.replaceState(null, "", address);
+    show();
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    choose();
+  });
+  for (const select of selects) select.addEventListener("change", choose);
+  form.hidden = false;
+  show();
+})();

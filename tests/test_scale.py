@@ -1,0 +1,236 @@
+"""Country scale, in small: the synthetic tree of benchmarks/generate.py at scale 0.01 (about 150
+localities) builds into a sound site with its long lists paged, and an edit re-renders exactly the
+pages whose bytes change. The whole country is measured by benchmarks/run.py, not here.
+
+Lists are cut at 10 rows here instead of 100, so that paging happens at this size.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_built_site import (
+    VNU,
+    _not_a_violation,
+    broken_links,
+    check_policy,
+    html_pages,
+    parse,
+    policy,
+)
+
+from scorecard import build, charts, prerender, previews, render
+from scorecard.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import generate  # noqa: E402
+
+LIMIT = 10
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("country") / "tree"
+    generate.generate(root, generate.Options(scale=0.01))
+    return root
+
+
+@pytest.fixture(scope="module")
+def small_lists():
+    """Lists cut at LIMIT rows; no preview image per locality, no build-time SVG (the real site's tests draw
+    those): what is checked here is what grows with the number of localities."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(render, "LIST_LIMIT", LIMIT)
+    patch.setattr(charts, "MAX_ROWS", LIMIT)
+    patch.setattr(previews.Previews, "has_image", lambda self, locality_id: False)
+    patch.setattr(prerender, "prerender", lambda found, cache: prerender.Drawn(found, (), 0))
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="module")
+def site(tree, small_lists, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("built") / "_site"
+    build.build(tree, out)
+    return out
+
+
+def test_the_tree_is_valid_and_shaped_like_the_reform(tree):
+    site = validate(build.load(tree))
+    levels = {level: [loc for loc in site.localities.values() if loc.level == level]
+              for level in ("province", "district", "commune")}  # fmt: skip
+    assert all(loc.dissolved for loc in levels["district"])
+    assert {loc.established is not None for loc in levels["province"]} == {True, False}
+    former = [loc for loc in levels["commune"] if loc.dissolved]
+    assert former and all(site.localities[s].established for loc in former for s in loc.successor)
+    with_figures = {obs.locality for obs in site.observations}
+    assert len(with_figures) < len(site.localities)  # not every unit publishes
+    assert all((loc, lang) in site.narratives for loc in with_figures for lang in ("vi", "en"))
+    assert len(site.indicators) == 40
+    assert len({obs.indicator for obs in site.observations}) > 30
+
+
+def test_long_lists_are_paged_and_every_link_resolves(site):
+    rankings = sorted(site.glob("indicators/*/*/*/index.html"))
+    assert rankings, "no ranking was long enough to be paged"
+    for page in rankings[:5]:
+        rows = re.findall(r'<tr id="[a-z0-9-]+">', page.read_text(encoding="utf-8"))
+        assert 0 < len(rows) <= LIMIT
+    overview = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="provinces/' in overview  # communes are listed by province
+    assert len(re.findall(r"<tr>", overview)) <= 3 * LIMIT
+    assert sorted(site.glob("provinces/*/index.html"))
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', overview)
+    broken, checked = broken_links(site, canonical.group(1))
+    assert broken == []
+    assert checked > 10_000
+
+
+def test_a_sample_of_pages_is_valid_html_under_a_strict_policy(site):
+    pages = [page for page in html_pages(site) if "pagefind" not in page]
+    sample = pages[:: max(1, len(pages) // 40)]
+    for page in sample:
+        tag, attributes = parse(site / page).head[0]
+        assert attributes.get("http-equiv") == "Content-Security-Policy", page
+        check_policy(policy(attributes["content"]))
+    if shutil.which("java") is None or not VNU.exists():
+        pytest.fail("the Nu Html Checker needs Java and node_modules: run `bash scripts/check`")
+    run = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", *(str(site / page) for page in sample)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    messages = json.loads(run.stderr)["messages"]
+    assert [m["message"] for m in messages if not _not_a_violation(m)] == []
+
+
+# --- serve: an edit re-renders the pages that depend on it --------------------------------------
+
+
+def _edit(tree: Path, change) -> str:
+    """Apply `change(text) → text` to a commune's observation file; its path under the tree."""
+    for path in sorted((tree / "data" / "observations").glob("xa-*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        changed = change(text)
+        if changed != text:
+            path.write_text(changed, encoding="utf-8")
+            return path.relative_to(tree).as_posix()
+    raise AssertionError("no file to edit")
+
+
+def _nudge_latest_value(text: str) -> str:
+    """The last plain percentage of the file (a latest figure) nudged by 0.1, quote to match."""
+    found = list(
+        re.finditer(r"value: (\d+)\.(\d)\n((?:    .*\n)*?)    quote: \"(.*?)(\d+),(\d)%", text)
+    )
+    if not found:
+        return text
+    match = found[-1]
+    tenth = (int(match.group(2)) + 1) % 10
+    new = (f"value: {match.group(1)}.{tenth}\n{match.group(3)}    quote: \"{match.group(4)}"
+           f"{match.group(5)},{tenth}%")  # fmt: skip
+    return text[: match.start()] + new + text[match.end() :]
+
+
+def _add_a_figure(text: str) -> str:
+    if "indicator: society-01\n" in text:
+        return text
+    return text + (
+        "  - indicator: society-01\n    value: 12\n    period: 2024\n"
+        '    source: qd-411-2022\n    quote: "12%"\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "change", [_nudge_latest_value, _add_a_figure], ids=["value nudged", "figure added"]
+)
+def test_an_edit_rerenders_exactly_the_pages_whose_bytes_change(
+    tree, small_lists, change, tmp_path
+):
+    project = tmp_path / "tree"
+    shutil.copytree(tree, project, symlinks=True)
+    before = build.generate(project)
+    edited = _edit(project, change)
+    again = build.regenerate(before, {edited})
+    after = build.generate(project)
+    pages = {path: data for path, data in after.files.items() if path in after.pages}
+    differ = {path for path, data in pages.items() if before.files.get(path) != data}
+    assert differ, "the edit changed no page"
+    assert again is not None and differ <= again.files.keys()
+    assert {path: after.files[path] for path in again.files} == again.files
+    assert again.pages == after.pages
+    assert len(again.files) < len(pages) / 4  # only what depends on the edit
+
+
+def test_an_unchanged_save_rerenders_nothing(tree, small_lists):
+    before = build.generate(tree)
+    path = sorted((tree / "data" / "observations").glob("*.yaml"))[0]
+    path.write_bytes(path.read_bytes())
+    again = build.regenerate(before, {path.relative_to(tree).as_posix()})
+    assert again is not None and again.files == {}
+    assert build.regenerate(before, {"data/sources.yaml"}) is None  # everything may depend on it
+
+
+# --- Chromium: the charts of long lists draw, on a phone too ------------------------------------
+
+_CHARTS = """() => [...document.querySelectorAll('[data-vega-spec]')].map(c => ({
+  id: c.getAttribute('data-vega-spec'),
+  ready: c.classList.contains('chart-ready'),
+  rows: JSON.parse(document.getElementById(c.getAttribute('data-vega-spec')).textContent)
+    .data.values.length,
+  units: new Set(JSON.parse(document.getElementById(c.getAttribute('data-vega-spec')).textContent)
+    .data.values.map(v => v.row ?? v.key ?? v.name)).size,
+  marks: c.querySelectorAll('g.role-mark > *').length,
+}))"""
+
+
+def test_charts_draw_in_chromium_on_a_sample_of_pages(site):
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from screenshot import CHROMIUM, CHROMIUM_ARGS, serve
+
+    ranking = sorted(site.glob("indicators/*/*/2/index.html"))[0].parent.relative_to(site)
+    indicator = ranking.parent.parent
+    locality = max(
+        (path.parent for path in site.glob("localities/*/index.html")),
+        key=lambda folder: (folder / "index.html").stat().st_size,
+    ).relative_to(site)
+    province = sorted(site.glob("provinces/*/index.html"))[0].parent.relative_to(site)
+    server = serve(site)
+    origin = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 375, "height": 800})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            drawn = 0
+            for path in ("", f"{indicator}/", f"{ranking}/", f"{locality}/", f"en/{province}/"):
+                page.goto(origin + path, wait_until="networkidle")
+                page.wait_for_function(
+                    "[...document.querySelectorAll('[data-vega-spec]')].every(c =>"
+                    " c.classList.contains('chart-ready') || c.classList.contains('chart-failed'))",
+                    timeout=20000,
+                )
+                for chart in page.evaluate(_CHARTS):
+                    assert chart["ready"] and chart["marks"] >= chart["rows"] > 0, (path, chart)
+                    assert chart["units"] <= LIMIT, (path, chart)  # a page's worth, not all
+                    drawn += 1
+                overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+                assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert errors == []
+    assert drawn >= 3

@@ -1,0 +1,107 @@
+"""`python build.py serve` survives a broken edit, shows the mistake in the browser, and recovers
+as soon as the file is fixed: the real command, in a child process, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        with error:  # its connection closes with it
+            return error.code, error.read().decode("utf-8")
+
+
+def wait_for(url: str, check, seconds: float = 60) -> tuple[int, str]:
+    """Poll `url` until `check(status, body)` holds; fail after `seconds`, saying what was seen."""
+    deadline = time.monotonic() + seconds
+    seen: tuple[int, str] | str = "nothing"
+    while time.monotonic() < deadline:
+        try:
+            seen = fetch(url)
+            if check(*seen):
+                return seen
+        except (ConnectionError, urllib.error.URLError, TimeoutError) as error:
+            seen = repr(error)
+        time.sleep(0.3)
+    pytest.fail(f"gave up after {seconds} s waiting on {url}; last seen: {str(seen)[:500]}")
+
+
+@pytest.fixture
+def server(project):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,  # its own group: the watcher's children end with it
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        process.stdout.close()
+
+
+def test_serve_shows_a_broken_edit_and_recovers_when_it_is_fixed(project, server):
+    page = server + "en/about/"
+    status, body = wait_for(page, lambda status, body: status == 200 and "<h1>About</h1>" in body)
+
+    good = project.read("data/sources.yaml")
+    project.write(
+        "data/sources.yaml",
+        good.replace("  title: Bài báo\n", "  title: Bài báo\n  title: Hai\n", 1),
+    )
+    status, body = wait_for(page, lambda status, body: "The build failed" in body)
+    assert status == 500
+    assert (
+        "data/sources.yaml:3: duplicate key &#x27;title&#x27; (first at line 2). Keep one." in body
+    )
+
+    project.write("data/sources.yaml", good)
+    project.replace("content/pages/about.en.md", "About.", "About this scorecard.")
+    status, body = wait_for(
+        page, lambda status, body: status == 200 and "About this scorecard." in body
+    )
+    assert "The build failed" not in body
+
+
+def test_serve_survives_a_template_error(project, server):
+    page = server + "en/about/"
+    wait_for(page, lambda status, body: status == 200)
+    template = project.read("templates/page.html")
+    project.write(
+        "templates/page.html", template.replace("{{ document.title }}", "{{ document.titel }}")
+    )
+    status, body = wait_for(page, lambda status, body: "The build failed" in body)
+    assert "templates/page.html" in body and "titel" in body
+    project.write("templates/page.html", template)
+    wait_for(page, lambda status, body: status == 200 and "<h1>About</h1>" in body)
