@@ -81,12 +81,9 @@ def load(root: Path) -> RawSite:
         indicators=yaml_file("data/indicators.yaml"),
         sources=yaml_file("data/sources.yaml"),
         observations=observations,
-        narratives=_texts(root, "content/localities"),
-        pages=_texts(root, "content/pages"),
-        catalogues={
-            path.stem: yaml.load(path.read_text(encoding="utf-8"), Loader=yamlio.Loader) or {}
-            for path in sorted((root / "locales").glob("*.yaml"))
-        },
+        narratives=_texts(root, "content/localities", problems),
+        pages=_texts(root, "content/pages", problems),
+        catalogues=_catalogues(root, problems),
         assets={
             "assets/" + path.relative_to(root / "static").as_posix(): path.read_bytes()
             for path in sorted((root / "static").rglob("*"))
@@ -116,14 +113,48 @@ def _parse(root: Path, path: Path, problems: list[Problem]) -> YAMLFile | None:
     return YAMLFile(relative, _parsed_cache[key], key[1])
 
 
-def _texts(root: Path, folder: str) -> list[TextFile]:
-    return [_text(root, path) for path in sorted((root / folder).glob("*.md"))]
+def _texts(root: Path, folder: str, problems: list[Problem]) -> list[TextFile]:
+    files = (_text(root, path, problems) for path in sorted((root / folder).glob("*.md")))
+    return [file for file in files if file is not None]
 
 
-def _text(root: Path, path: Path) -> TextFile:
+def _text(root: Path, path: Path, problems: list[Problem]) -> TextFile | None:
     raw = path.read_bytes()
-    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-    return TextFile(path.relative_to(root).as_posix(), raw.decode("utf-8"), digest)
+    relative = path.relative_to(root).as_posix()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(
+            Problem(relative, 0, f"is not UTF-8 text ({error.reason}). Save it as UTF-8.")
+        )
+        return None
+    return TextFile(relative, text, hashlib.blake2b(raw, digest_size=16).hexdigest())
+
+
+def _catalogues(root: Path, problems: list[Problem]) -> dict[str, dict]:
+    """Interface messages: translators' files, read plainly but reported like the editors'."""
+    catalogues = {}
+    for path in sorted((root / "locales").glob("*.yaml")):
+        relative = path.relative_to(root).as_posix()
+        try:
+            text = path.read_bytes().decode("utf-8")
+            yamlio.parse(text, relative)  # strict checks and located messages, as for editors
+        except UnicodeDecodeError as error:
+            problems.append(
+                Problem(relative, 0, f"is not UTF-8 text ({error.reason}). Save it as UTF-8.")
+            )
+            continue
+        except yamlio.ParseError as error:
+            problems.append(error.problem)
+            continue
+        tree = yaml.load(text, Loader=yamlio.Loader) or {}
+        if not isinstance(tree, dict):
+            problems.append(
+                Problem(relative, 1, "expected messages like 'nav.overview: Overview'.")
+            )
+            continue
+        catalogues[path.stem] = tree
+    return catalogues
 
 
 LOCAL = ("data/observations/", "content/localities/")
@@ -151,7 +182,8 @@ def reload(raw: RawSite, changed: Iterable[str]) -> RawSite | None:
             if (parsed := _parse(raw.root, full, problems)) is not None:
                 observations[path] = parsed
         elif path.startswith(LOCAL[1]) and path.endswith(".md"):
-            narratives[path] = _text(raw.root, full)
+            if (text := _text(raw.root, full, problems)) is not None:
+                narratives[path] = text
     return dataclasses.replace(
         raw,
         observations=[observations[path] for path in sorted(observations)],

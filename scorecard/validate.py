@@ -57,7 +57,7 @@ def validate(raw: RawSite) -> Site:
     )
     narratives = _documents(raw.narratives, languages, problems, known=localities)
     pages = _documents(raw.pages, languages, problems, known=None)
-    problems += _missing_documents(narratives, pages, observations, languages)
+    _report_missing(problems, narratives, pages, observations, languages)
     if problems or config is None:
         raise BuildError(problems)
     return Site(
@@ -96,7 +96,7 @@ def revalidate(site: Site, raw: RawSite, localities: set[str]) -> Site:
     ]
     narratives = {key: doc for key, doc in site.narratives.items() if key[0] not in localities}
     narratives |= _documents(texts, languages, problems, known=site.localities)
-    problems += _missing_documents(narratives, site.pages, changed, languages)
+    _report_missing(problems, narratives, site.pages, changed, languages)
     if problems:
         raise BuildError(problems)
     kept = [obs for obs in site.observations if obs.locality not in localities]
@@ -290,8 +290,9 @@ def _check_observations(
             )
         key = (obs.locality, obs.indicator, obs.kind, obs.period.text)
         if key in seen:
+            kind = "an actual" if obs.kind == "actual" else "a target"
             yield problem(
-                f"a {obs.kind} figure for '{obs.indicator}' in {obs.period.text} is already at "
+                f"{kind} figure for '{obs.indicator}' in {obs.period.text} is already at "
                 f"{seen[key]}. Keep one, or fix the period."
             )
         seen.setdefault(key, obs.where)
@@ -302,6 +303,9 @@ def _check_observations(
 def _value_problems(obs: Observation, indicator: Indicator) -> Iterable[str]:
     """What is wrong with a figure's value and fraction, for its indicator's unit."""
     numerator, denominator, value = obs.numerator, obs.denominator, obs.value
+    if indicator.unit == "count" and (numerator is not None or denominator is not None):
+        yield "a count has no fraction: write the number in 'value' and leave out numerator and denominator."
+        return
     if indicator.unit == "rank" and numerator is not None:
         yield "a rank has no numerator: write 'value: 1' and 'denominator: 63' for '1/63'."
         return
@@ -379,6 +383,13 @@ def _documents(files: list[TextFile], languages, problems, known) -> dict[tuple[
             )
         documents[stem, language] = document
     return documents
+
+
+def _report_missing(problems: list[Problem], narratives, pages, observations, languages) -> None:
+    """Add the missing narratives and pages, except files already reported (unreadable ones)."""
+    reported = {problem.path for problem in problems}
+    missing = _missing_documents(narratives, pages, observations, languages)
+    problems += (problem for problem in missing if problem.path not in reported)
 
 
 def _missing_documents(narratives, pages, observations, languages) -> Iterable[Problem]:

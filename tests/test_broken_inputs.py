@@ -2,10 +2,10 @@
 else happens (no traceback, no partial site); hostile text comes out inert.
 
 Each folder of tests/broken/ holds one kind of mistake: files laid over the tiny project of
-conftest.py, and `expected.txt`, the exact lines `python build.py` prints. To add a case, add a
-folder; run `PYTHONPATH=. python tests/test_broken_inputs.py CASE` to see what the build prints,
-check that
-every line is right and helpful, and save it as the case's expected.txt.
+conftest.py, and `expected.txt`, the exact lines `python build.py` prints (a folder without one
+holds hostile but valid input). To add a case, add a folder, run
+`PYTHONPATH=. python tests/test_broken_inputs.py CASE` to see what the build prints, check that
+every line is right and helpful, and save the lines as the case's expected.txt.
 """
 
 from __future__ import annotations
@@ -29,10 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "broken"
 CASES = sorted(path.name for path in BROKEN.iterdir() if (path / "expected.txt").is_file())
 HOSTILE = sorted(path.name for path in BROKEN.iterdir() if not (path / "expected.txt").exists())
-KNOWN_GAPS = {  # reported, not fixed yet: strict, so the test says when they are
-    "not-utf8-markdown": "load.py decodes Markdown without turning a UnicodeDecodeError into a problem",
-    "locale-syntax": "load.py reads locales/*.yaml with yaml.load, outside the located problems",
-}
+KNOWN_GAPS: dict[str, str] = {}  # reported, not fixed yet: strict xfail, so a fix is noticed
 
 
 def cases(kinds: list[str]) -> list:

@@ -108,7 +108,7 @@ def test_duplicate_observation(project):
     project.replace("data/observations/huyen-b.yaml", "indicator: posts", "indicator: fibre")
     project.replace("data/observations/huyen-b.yaml", "value: 12\n", "value: 12.0\n")
     assert problems(project) == [
-        "data/observations/huyen-b.yaml:10: a actual figure for 'fibre' in 2023-01/2023-10 is already at data/observations/huyen-b.yaml:3. Keep one, or fix the period."
+        "data/observations/huyen-b.yaml:10: an actual figure for 'fibre' in 2023-01/2023-10 is already at data/observations/huyen-b.yaml:3. Keep one, or fix the period."
     ]
 
 
@@ -244,3 +244,14 @@ def test_every_problem_is_reported_at_once(project):
     assert (
         len(problems(project)) == 4
     )  # 135.4 out of range, disagrees with fraction, 'many', 'blog'
+
+
+def test_a_count_has_no_fraction(project):
+    project.replace(
+        "data/observations/huyen-b.yaml",
+        "    value: 12\n",
+        "    numerator: 1\n    denominator: 2\n",
+    )
+    assert problems(project) == [
+        "data/observations/huyen-b.yaml:10: a count has no fraction: write the number in 'value' and leave out numerator and denominator."
+    ]
