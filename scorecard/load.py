@@ -96,14 +96,10 @@ def load(root: Path) -> RawSite:
 def _parse(root: Path, path: Path, problems: list[Problem]) -> YAMLFile | None:
     relative = path.relative_to(root).as_posix()
     raw = path.read_bytes()
-    key = (relative, hashlib.blake2b(raw, digest_size=16).hexdigest())
+    key = (relative, _digest(raw))
     if key not in _parsed_cache:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            problems.append(
-                Problem(relative, 0, f"is not UTF-8 text ({error.reason}). Save it as UTF-8.")
-            )
+        text = _decode(raw, relative, problems)
+        if text is None:
             return None
         try:
             _parsed_cache[key] = yamlio.parse(text, relative)
@@ -121,14 +117,8 @@ def _texts(root: Path, folder: str, problems: list[Problem]) -> list[TextFile]:
 def _text(root: Path, path: Path, problems: list[Problem]) -> TextFile | None:
     raw = path.read_bytes()
     relative = path.relative_to(root).as_posix()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        problems.append(
-            Problem(relative, 0, f"is not UTF-8 text ({error.reason}). Save it as UTF-8.")
-        )
-        return None
-    return TextFile(relative, text, hashlib.blake2b(raw, digest_size=16).hexdigest())
+    text = _decode(raw, relative, problems)
+    return None if text is None else TextFile(relative, text, _digest(raw))
 
 
 def _catalogues(root: Path, problems: list[Problem]) -> dict[str, dict]:
@@ -136,14 +126,11 @@ def _catalogues(root: Path, problems: list[Problem]) -> dict[str, dict]:
     catalogues = {}
     for path in sorted((root / "locales").glob("*.yaml")):
         relative = path.relative_to(root).as_posix()
+        text = _decode(path.read_bytes(), relative, problems)
         try:
-            text = path.read_bytes().decode("utf-8")
+            if text is None:
+                continue
             yamlio.parse(text, relative)  # strict checks and located messages, as for editors
-        except UnicodeDecodeError as error:
-            problems.append(
-                Problem(relative, 0, f"is not UTF-8 text ({error.reason}). Save it as UTF-8.")
-            )
-            continue
         except yamlio.ParseError as error:
             problems.append(error.problem)
             continue
@@ -155,6 +142,20 @@ def _catalogues(root: Path, problems: list[Problem]) -> dict[str, dict]:
             continue
         catalogues[path.stem] = tree
     return catalogues
+
+
+def _decode(raw: bytes, relative: str, problems: list[Problem]) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(
+            Problem(relative, 0, f"is not UTF-8 text ({error.reason}). Save it as UTF-8.")
+        )
+        return None
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 LOCAL = ("data/observations/", "content/localities/")
