@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,26 +50,36 @@ class Run:
     peak_pss: int
     """The same with memory shared between processes counted once (proportional set size)."""
     output: str
+    at_peak: dict[str, int]
+    """RSS by program at the peak."""
 
 
 class MemorySampler(threading.Thread):
-    """Samples the memory of a process tree every 20 ms from /proc, keeping the peak."""
+    """Samples the memory of a process tree from /proc (RSS every 50 ms, PSS, which costs more
+    to read, every 250 ms), keeping the peaks and what each program held at the RSS peak."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_rss = self.peak_pss = 0
+        self.at_peak: dict[str, int] = {}
         self.done = threading.Event()
 
     def run(self) -> None:
+        tick = 0
         while not self.done.is_set():
-            rss = pss = 0
+            rss, by_program, pss = 0, Counter(), 0
             for pid in _tree(self.pid):
-                rss += _kilobytes(f"/proc/{pid}/status", "VmRSS:")
-                pss += _kilobytes(f"/proc/{pid}/smaps_rollup", "Pss:")
-            self.peak_rss = max(self.peak_rss, rss * 1024)
+                kilobytes = _kilobytes(f"/proc/{pid}/status", "VmRSS:")
+                rss += kilobytes
+                by_program[_program(pid)] += kilobytes * 1024
+                if tick % 5 == 0:
+                    pss += _kilobytes(f"/proc/{pid}/smaps_rollup", "Pss:")
+            if rss * 1024 > self.peak_rss:
+                self.peak_rss, self.at_peak = rss * 1024, dict(by_program)
             self.peak_pss = max(self.peak_pss, pss * 1024)
-            self.done.wait(0.02)
+            tick += 1
+            self.done.wait(0.05)
 
 
 def _tree(pid: int) -> list[int]:
@@ -83,6 +94,18 @@ def _tree(pid: int) -> list[int]:
         except OSError:
             pass
     return found
+
+
+def _program(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            words = file.read().split(b"\0")
+    except OSError:
+        return "?"
+    name = Path(words[0].decode(errors="replace")).name
+    if name.startswith("python") and len(words) > 1:
+        name += " " + Path(words[1].decode(errors="replace")).name
+    return name
 
 
 def _kilobytes(path: str, field: str) -> int:
@@ -115,7 +138,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{output}")
-    return Run(seconds, sampler.peak_rss, sampler.peak_pss, output)
+    return Run(seconds, sampler.peak_rss, sampler.peak_pss, output, sampler.at_peak)
 
 
 def count_pages(folder: Path) -> int:
@@ -132,7 +155,11 @@ class Reload:
     to_disk: float
     """From just before the save until the page's new bytes are in the output folder."""
     rewritten: list[str]
-    """Output files whose modification time moved (what the rebuild rewrote)."""
+    """Output files whose modification time moved by the time the page was served."""
+    background: list[str]
+    """Files the background pass rewrote after that (data files, feeds, search index)."""
+    settled: float
+    """From the save until the background pass ended."""
 
 
 def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
@@ -149,6 +176,11 @@ def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={
+            **os.environ,
+            "SCORECARD_CACHE": str(tree.parent / "chart-cache"),
+            "PYTHONUNBUFFERED": "1",
+        },
     )
     log: list[str] = []
     threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
@@ -181,10 +213,22 @@ def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
                     to_served = time.perf_counter() - saved
                 else:
                     time.sleep(0.002)
-            time.sleep(2.0)  # background work of the rebuild (data files, search index) settles
+            pages = _mtimes(out)  # what the edit wrote before the reload
+            settled = len(log)
+            while not any("search index updated" in line for line in log[settled:]):
+                if time.perf_counter() - saved > 600 or server.poll() is not None:
+                    raise SystemExit("the background pass did not end:\n" + "".join(log[-20:]))
+                time.sleep(0.05)
             after = _mtimes(out)
-            rewritten = sorted(p for p, m in after.items() if before.get(p) != m)
-            reloads.append(Reload(to_served, to_disk or to_served, rewritten))
+            reloads.append(
+                Reload(
+                    to_served,
+                    to_disk or to_served,
+                    sorted(p for p, m in pages.items() if before.get(p) != m),
+                    sorted(p for p, m in after.items() if pages.get(p) != m),
+                    time.perf_counter() - saved,
+                )
+            )
         return startup, reloads
     finally:
         server.terminate()
@@ -193,34 +237,37 @@ def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
 
 
 def _edited_file(tree: Path) -> tuple[str, Path]:
-    """A commune's observation file with a percentage given as a plain value."""
+    """A commune's observation file with a figure the page quotes (see `_change_a_value`)."""
     for path in sorted((tree / "data" / "observations").glob("xa-*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        if re.search(r"\n    value: \d+\.\d\n    period", text):
+        if _editable(path.read_text(encoding="utf-8")) is not None:
             return path.stem, path
-    path = sorted((tree / "data" / "observations").glob("*.yaml"))[0]
-    return path.stem, path
+    raise SystemExit("no commune has a figure to edit")
+
+
+def _editable(text: str) -> re.Match | None:
+    """The first percentage given as a plain value, for an indicator with one figure in the file
+    (so it is the latest, whose quote the locality's page shows)."""
+    for match in re.finditer(
+        r"  - indicator: (\S+)\n    value: (\d+)\.(\d)\n    period: .*\n"
+        r"(?:    (?!kind|numerator).*\n)*?    quote: \"(.*)\"\n",
+        text,
+    ):
+        if text.count(f"indicator: {match.group(1)}\n") == 1:
+            return match
+    return None
 
 
 def _change_a_value(text: str, number: int) -> tuple[str, str]:
-    """The text with the first plain percentage nudged by 0.1 and its quote to match; and the
-    figure as the Vietnamese page shows it."""
-    match = re.search(
-        r"\n    value: (\d+)\.(\d)\n    period: (.*)\n(    .*\n)*?    quote: \"(.*)\"", text
-    )
+    """The text with that figure nudged (by 0.1 to 0.9) and its quote to match; and the new
+    quote, which the locality's page shows."""
+    match = _editable(text)
     if match is None:
-        raise SystemExit("no plain percentage to edit")
-    whole, tenth = int(match.group(1)), int(match.group(2))
-    tenth = (tenth + 1 + number) % 10 or 1
-    value = f"{whole}.{tenth}"
-    old_value = f"{match.group(1)},{match.group(2)}%"
-    new_value = f"{whole},{tenth}%"
-    block = (
-        match.group(0)
-        .replace(f"value: {match.group(1)}.{match.group(2)}", f"value: {value}")
-        .replace(old_value, new_value)
-    )
-    return text.replace(match.group(0), block, 1), new_value
+        raise SystemExit("no figure to edit")
+    _, whole, tenth, quote = match.groups()
+    new_tenth = (int(tenth) + 1 + number) % 10 or 1
+    new_quote = quote.replace(f"{whole},{tenth}%", f"{whole},{new_tenth}%")
+    block = match.group(0).replace(f"value: {whole}.{tenth}", f"value: {whole}.{new_tenth}")
+    return text.replace(match.group(0), block.replace(quote, new_quote), 1), new_quote
 
 
 def _get(url: str) -> str | None:
@@ -243,6 +290,22 @@ def _mtimes(folder: Path) -> dict[str, int]:
         for p in folder.rglob("*")
         if p.is_file()
     }
+
+
+def pagefind(site: Path) -> Run:
+    """The search step of our build (`search.index`) alone, on a built site."""
+    from pagefind_bin import get_executable
+
+    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    command = [
+        str(get_executable()),
+        "--site",
+        str(site),
+        "--output-subdir",
+        "pagefind",
+        "--silent",
+    ]
+    return measure(command, site)
 
 
 # --- Hugo ---------------------------------------------------------------------------------------
@@ -307,10 +370,15 @@ def report(name: str, tree: Path, work: Path, edits: int) -> None:
     print(f"ours: cold full build   {ours.seconds:8.2f} s  {pages:,} pages  "
           f"{pages / ours.seconds:,.0f} pages/s")  # fmt: skip
     print(f"ours: peak memory       {megabytes(ours.peak_rss)} RSS summed over processes, "
-          f"{megabytes(ours.peak_pss)} PSS (shared pages counted once)", flush=True)  # fmt: skip
+          f"{megabytes(ours.peak_pss)} PSS (shared pages counted once); at the peak: "
+          + ", ".join(f"{name} {megabytes(n)}" for name, n in sorted(ours.at_peak.items())),
+          flush=True)  # fmt: skip
     warm, _ = ours_build(tree, work / "ours", cold=False)
     print(f"ours: warm full build   {warm.seconds:8.2f} s  (charts and previews drawn by the "
           f"cold build, from the cache), peak {megabytes(warm.peak_rss)} RSS", flush=True)  # fmt: skip
+    index = pagefind(work / "ours")
+    print(f"      of which the search index (Pagefind, run again on the built site): "
+          f"{index.seconds:.2f} s, peak {megabytes(index.peak_rss)} RSS", flush=True)  # fmt: skip
     hugo, hugo_pages = hugo_build(tree, work / "ours", work)
     print(f"hugo: full build        {hugo.seconds:8.2f} s  {hugo_pages:,} pages  "
           f"{hugo_pages / hugo.seconds:,.0f} pages/s")  # fmt: skip
@@ -321,16 +389,22 @@ def report(name: str, tree: Path, work: Path, edits: int) -> None:
     if edits:
         startup, reloads = edit_to_reload(tree, edits)
         served = [r.to_served for r in reloads]
-        print(f"serve: first build and start {startup:.2f} s")
+        print(f"serve: first build and start {startup:.2f} s (charts and previews from the cache)")
         print(f"serve: edit-to-reload   {statistics.median(served):8.3f} s median of {len(served)} "
               f"({', '.join(f'{s:.3f}' for s in served)}); page on disk after "
               f"{statistics.median(r.to_disk for r in reloads):.3f} s (target < 0.5 s)")  # fmt: skip
-        rewritten = reloads[-1].rewritten
-        print(f"serve: files rewritten by the last edit: {len(rewritten)}")
-        for path in rewritten[:40]:
+        last = reloads[-1]
+        print(f"serve: files the last edit rewrote before the reload: {len(last.rewritten)}")
+        for path in last.rewritten:
             print(f"         {path}")
-        if len(rewritten) > 40:
-            print(f"         … and {len(rewritten) - 40} more")
+        folders = Counter(
+            path.split("/")[0] if path.count("/") < 2 or path.startswith("pagefind/")
+            else "/".join(path.split("/")[:2]) + "/…"
+            for path in last.background
+        )  # fmt: skip
+        print(f"serve: then in the background, {statistics.median(r.settled for r in reloads):.1f} s"
+              f" after the save (median): {len(last.background)} file(s): "
+              + ", ".join(f"{where} {n}" for where, n in sorted(folders.items())))  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

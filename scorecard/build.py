@@ -52,8 +52,11 @@ def check(root: Path) -> Site:
     return validate(load(root))
 
 
-def generate(root: Path, base_url: str | None = None) -> Built:
-    """Every output file's bytes, from the project at `root` (published at `base_url`, if given)."""
+def generate(root: Path, base_url: str | None = None, into: Path | None = None) -> Built:
+    """Every output file's bytes, from the project at `root` (published at `base_url`, if given).
+
+    With `into`, a folder being built (`write.staging`), the pages are written there as they
+    are rendered, and `files` holds only the other files."""
     raw = load(root)
     site = validate(raw)
     if base_url:  # where the deploy publishes it, over site.yaml's
@@ -65,11 +68,14 @@ def generate(root: Path, base_url: str | None = None) -> Built:
     )
     try:
         pages = render.render(
-            site, scores, root / "templates", catalogues, raw.assets, charts=drawn.charts
-        )
+            site, scores, root / "templates", catalogues, raw.assets, charts=drawn.charts,
+            into=into,
+        )  # fmt: skip
     except (jinja2.TemplateError, KeyError) as error:
         raise BuildError([_template_problem(error, root)]) from None
     files = write.merge(pages, raw.assets, gather(site, scores, catalogues, root, pages))
+    if into is not None:
+        files = {path: data for path, data in files.items() if path not in pages}
     basis = Basis(raw, catalogues, drawn.charts)
     return Built(site, scores, files, drawn.notices, basis, frozenset(pages))
 
@@ -105,11 +111,12 @@ def regenerate(previous: Built, changed: set[str]) -> Built | None:
     localities = {PurePosixPath(path).name.split(".")[0] for path in edited}
     site = revalidate(previous.site, raw, localities)
     scores = rescore(previous.scores, site, localities)
-    had_figures = {loc for loc in localities if previous.scores.localities[loc].latest}
-    stale = render.stale(site, previous.scores, scores, localities, had_figures)
+    stale = render.stale(previous.site, site, previous.scores, scores, localities)
     catalogues = previous.basis.catalogues
-    drawn = prerender.prerender(
-        charts(site, scores, catalogues, localities=False, pages=stale), prerender.cache_folder()
+    drawn = prerender.prerender(  # the SVGs drawn before, if any: `redraw` draws the others
+        charts(site, scores, catalogues, localities=False, pages=stale),
+        prerender.cache_folder(),
+        draw=False,
     )
     drawn_charts = previous.basis.charts | drawn.charts
     default = site.default_language
@@ -131,9 +138,35 @@ def regenerate(previous: Built, changed: set[str]) -> Built | None:
 
 
 def build(root: Path, out: Path, base_url: str | None = None) -> Built:
-    built = generate(root, base_url)
-    write.write(built.files, out, finish=search.index)
+    """Build into a folder beside `out` and swap it in once everything succeeded."""
+    with write.staging(out, finish=search.index) as folder:
+        built = generate(root, base_url, into=folder)
+        write.write_files(built.files, folder)
     return built
+
+
+def redraw(built: Built) -> Built | None:
+    """The pages that `regenerate` rendered without some build-time SVG, rendered again with it
+    (for `serve`, after the reload); None when no SVG is missing."""
+    assert built.basis is not None
+    basis, site = built.basis, built.site
+    undrawn = {
+        key: found
+        for key, found in basis.charts.items()
+        if any(chart.prerender and not chart.svg for chart in found.values())
+    }
+    if not undrawn:
+        return None
+    drawn = basis.charts | prerender.prerender(undrawn, prerender.cache_folder()).charts
+    wanted = {
+        ("" if language == site.default_language else f"{language}/") + path + "index.html"
+        for language, path in undrawn
+    }
+    pages = render.render(
+        site, built.scores, basis.raw.root / "templates", basis.catalogues, basis.raw.assets,
+        only=wanted.__contains__, charts=drawn,
+    )  # fmt: skip
+    return dataclasses.replace(built, files=pages, basis=dataclasses.replace(basis, charts=drawn))
 
 
 def _digests(raw: RawSite) -> dict[str, str]:

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     elapsed = time.perf_counter() - started
     for notice in built.notices:
         print(f"Notice: {notice}", file=sys.stderr)
-    print(f"Built {len(built.files)} files into {out} in {elapsed:.2f} s.")
+    print(f"Built {len(built.files.keys() | built.pages)} files into {out} in {elapsed:.2f} s.")
     return 0
 
 

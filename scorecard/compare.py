@@ -8,6 +8,7 @@ formats nothing itself. Only localities with figures are in it: the rest have no
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 
 from . import score
 from .i18n import Locale, collation_key
@@ -23,18 +24,30 @@ def has_figures(scores: Scores, locality_id: str) -> bool:
 
 def peers(site: Site, scores: Scores, locality_id: str) -> list[str]:
     """Up to three units of the same level and province with figures, by Vietnamese name."""
-    locality = site.localities[locality_id]
-    province = score.province_of(site, locality_id)
-    same = [
-        other
-        for other in site.localities.values()
-        if other.id != locality_id
-        and other.level == locality.level
-        and has_figures(scores, other.id)
-        and (locality.level == "province" or score.province_of(site, other.id) == province)
-    ]
-    same.sort(key=lambda other: (collation_key(other.name["vi"]), other.id))
-    return [other.id for other in same[:MOST_PEERS]]
+    return Peers(site, scores)(locality_id)
+
+
+class Peers:
+    """`peers` for every page of a build, from one index of the units with figures by level and
+    province: scanning every unit for each page would cost a country-scale build minutes."""
+
+    def __init__(self, site: Site, scores: Scores):
+        self.site = site
+        self.groups: dict[tuple[str, str | None], list] = defaultdict(list)
+        for other in site.localities.values():
+            if has_figures(scores, other.id):
+                self.groups[self.group(other.id)].append(other)
+        for group in self.groups.values():
+            group.sort(key=lambda other: (collation_key(other.name["vi"]), other.id))
+
+    def group(self, locality_id: str) -> tuple[str, str | None]:
+        """Units are peers when they share a level and (below it) a province."""
+        level = self.site.localities[locality_id].level
+        return level, None if level == "province" else score.province_of(self.site, locality_id)
+
+    def __call__(self, locality_id: str) -> list[str]:
+        same = self.groups.get(self.group(locality_id), [])
+        return [other.id for other in same if other.id != locality_id][:MOST_PEERS]
 
 
 def data(site: Site, scores: Scores, lang: Locale, root: str) -> bytes:

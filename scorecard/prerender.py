@@ -19,7 +19,6 @@ import os
 import re
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +39,9 @@ class Drawn:
     """SVGs vl-convert drew in this build; the others came from a cache."""
 
 
-def prerender(charts: Charts, cache: Path) -> Drawn:
-    """`charts` with the SVG of every chart marked `prerender`."""
+def prerender(charts: Charts, cache: Path, draw: bool = True) -> Drawn:
+    """`charts` with the SVG of every chart marked `prerender`; without `draw`, only the SVGs
+    drawn before (in memory or in the cache): `serve` shows an edit at once, and draws after."""
     try:
         import vl_convert
     except ImportError:
@@ -64,16 +64,17 @@ def prerender(charts: Charts, cache: Path) -> Drawn:
         if (svg := _read(cache, key)) is not None:
             _memory[key] = svg
             del missing[key]
+    if not draw:
+        missing = {}
     if missing:
         _forget_unused(cache)
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            drawn = pool.map(lambda static: _draw(vl_convert, static), missing.values())
-            for key, svg in zip(missing, drawn, strict=True):
-                _memory[key] = svg
-                _write(cache, key, svg)
+    for key, static in missing.items():  # one at a time: vl-convert draws one at a time anyway
+        _memory[key] = _draw(vl_convert, static)
+        _write(cache, key, _memory[key])
     filled = {page: dict(found) for page, found in charts.items()}
     for page, name, static in to_draw:
-        filled[page][name] = dataclasses.replace(filled[page][name], svg=_memory[keys[static]])
+        if (svg := _memory.get(keys[static])) is not None:
+            filled[page][name] = dataclasses.replace(filled[page][name], svg=svg)
     return Drawn(filled, (), len(missing))
 
 

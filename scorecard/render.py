@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -19,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import compare, i18n, opendata, previews, score, search
-from .model import LEVELS, Locality, Site
+from . import compare, i18n, opendata, previews, score, search, write
+from .model import LEVELS, Locality, Observation, Site
 from .score import Scores
 
 if TYPE_CHECKING:
@@ -84,18 +85,25 @@ class Links:
 
 
 def environment(templates: Path, assets: Mapping[str, bytes] | None = None) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """One environment per templates folder and process: `serve` keeps the compiled templates
+    from one edit to the next (Jinja compiles a template again when its file changed)."""
+    env = _environments.get(templates)
+    if env is None:
+        env = _environments[templates] = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
     env.globals.update(status=score.status, LEVELS=LEVELS, STATUSES=score.STATUSES, CSP=CSP)
     # Hashed once per build, not once per page: the charts' scripts weigh 840 kB.
     env.globals["integrity"] = functools.cache(functools.partial(integrity, assets or {}))
     env.globals.update(SEARCHABLE=search.SEARCHABLE, plain=search.plain)
     return env
+
+
+_environments: dict[Path, jinja2.Environment] = {}
 
 
 def pages(site: Site, scores: Scores | None = None) -> Iterator[Page]:
@@ -160,12 +168,27 @@ def _list_pages(site: Site, scores: Scores) -> Iterator[Page]:
         )
 
 
+def _of_site(make: Callable[[Site], Any]) -> Callable[[Site], Any]:
+    """`make(site)`, remembered for the last site it was asked about: the page list and the
+    shared context ask several times per build."""
+    last: list = [None, None]
+
+    def remembered(site: Site) -> Any:
+        if last[0] is not site:
+            last[:] = [site, make(site)]
+        return last[1]
+
+    return remembered
+
+
+@_of_site
 def _by_level(site: Site) -> dict[str, list[Locality]]:
     return {
         level: [loc for loc in site.localities.values() if loc.level == level] for level in LEVELS
     }
 
 
+@_of_site
 def _units_by_province(site: Site) -> dict[str, dict[str, list[Locality]]]:
     """Province id → level → the district- and commune-level units under it, in data order."""
     units: dict[str, dict[str, list[Locality]]] = defaultdict(lambda: defaultdict(list))
@@ -185,13 +208,19 @@ def render(
     assets: Mapping[str, bytes] | None = None,
     only: Callable[[str], bool] | None = None,
     charts: Charts | None = None,
+    into: Path | None = None,
 ) -> dict[str, bytes]:
     """Every page (or those whose output path `only` accepts), rendered on every core, with the
-    `charts` of the overview and indicator pages (a locality's are made with its page)."""
+    `charts` of the overview and indicator pages (a locality's are made with its page).
+
+    With `into` (a folder being built, see `write.staging`), each page is written there by the
+    process that rendered it and maps to b"" here: at country scale the pages' bytes, gathered
+    in one process, would take over a gigabyte."""
     renderer = _Renderer(site, scores, environment(templates, assets), catalogues, charts or {})
+    renderer.into = into
     jobs = [job for job in renderer.jobs() if only is None or only(job[0])]
     if len(jobs) < PARALLEL_FROM or WORKERS < 2:
-        return dict(renderer.render(job) for job in jobs)
+        return dict(renderer.emit(job) for job in jobs)
     return _render_in_parallel(renderer, jobs)
 
 
@@ -205,7 +234,7 @@ def output_paths(site: Site, scores: Scores) -> Iterator[str]:
     yield "404.html"
 
 
-PARALLEL_FROM = 400
+PARALLEL_FROM = 100
 """Below this many pages, starting worker processes costs more than it saves."""
 WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -225,15 +254,18 @@ class _Renderer:
         }
         self.scores = scores
         self.common = shared_context(site, scores)
+        self.into: Path | None = None
 
     def jobs(self) -> list[tuple[str, str, Page]]:
         """(output path, language, page) for every page of every language, then the 404 page."""
         default = self.site.default_language
+        prefixes = {
+            language: "" if language == default else f"{language}/" for language in self.locales
+        }
         jobs = [
-            (prefix + page.path + "index.html", language, page)
-            for language in self.locales
-            for prefix in ["" if language == default else f"{language}/"]
+            (prefixes[language] + page.path + "index.html", language, page)
             for page in pages(self.site, self.scores)
+            for language in self.locales
         ]
         jobs.append(("404.html", default, Page("404.html", "404.html", {})))
         return jobs
@@ -256,6 +288,14 @@ class _Renderer:
         )
         return output, html.encode()
 
+    def emit(self, job: tuple[str, str, Page]) -> tuple[str, bytes]:
+        """The page's bytes, or b"" once written into the folder `into`."""
+        output, html = self.render(job)
+        if self.into is None:
+            return output, html
+        write.write_files({output: html}, self.into)
+        return output, b""
+
     def page_charts(self, language: str, page: Page) -> dict[str, Any]:
         """The page's charts: given (overview, indicators), or made here for a locality."""
         given = self.charts.get((language, page.path))
@@ -277,7 +317,7 @@ def _render_chunk(jobs: list[tuple[str, str, Page]]) -> list[tuple[str, bytes]] 
     rendered = []
     for index, job in enumerate(jobs):
         try:
-            rendered.append(_forked.render(job))
+            rendered.append(_forked.emit(job))
         except Exception:
             return index
     return rendered
@@ -291,6 +331,11 @@ def _render_in_parallel(renderer: _Renderer, jobs: list) -> dict[str, bytes]:
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     _forked = renderer
     output: dict[str, bytes] = {}
+    from .charttypes import TYPES, chart_type
+
+    for kind in TYPES:  # built with altair once, here, rather than once in each worker
+        chart_type(kind)
+    gc.freeze()  # the workers share the site with this process: collecting would copy it
     try:
         with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
             for chunk, result in zip(chunks, pool.imap(_render_chunk, chunks), strict=True):
@@ -300,6 +345,7 @@ def _render_in_parallel(renderer: _Renderer, jobs: list) -> dict[str, bytes]:
                 output.update(result)
     finally:
         _forked = None
+        gc.unfreeze()
     return output
 
 
@@ -341,15 +387,14 @@ def shared_context(site: Site, scores: Scores) -> dict[str, Any]:
     by_level = _by_level(site)
     by_province = _units_by_province(site)
     provinces = sorted_by_name([site.localities[p] for p in by_province], site.default_language)
-    missing = {
-        indicator.id: [
+    missing = _Lazy(  # by indicator, made when its page is: 15,000 units × 40 indicators
+        lambda indicator_id: [
             locality
-            for level in indicator.levels
+            for level in site.indicators[indicator_id].levels
             for locality in by_level[level]
-            if indicator.id not in scores.localities[locality.id].latest
+            if indicator_id not in scores.localities[locality.id].latest
         ]
-        for indicator in site.indicators.values()
-    }
+    )
     figures_by_source: dict[str, int] = defaultdict(int)
     for obs in site.observations:
         figures_by_source[obs.source] += 1
@@ -377,33 +422,73 @@ def shared_context(site: Site, scores: Scores) -> dict[str, Any]:
             for level in LEVELS
         },
         "preview_of": previews.Previews(site, scores).of,
-        "peers": functools.partial(compare.peers, site, scores),
+        "peers": compare.Peers(site, scores),
     }
+
+
+class _Lazy(dict):
+    """A mapping whose values are made on first use."""
+
+    def __init__(self, make: Callable[[str], Any]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.make(key)
+        return value
 
 
 def sorted_by_name(localities: list[Locality], language: str) -> list[Locality]:
     """Vietnamese alphabetical order, whatever the page's language."""
     return sorted(
-        localities, key=lambda locality: (_collation_key(locality.name[language]), locality.id)
+        localities,
+        key=lambda locality: (i18n.collation_key(locality.name[language]), locality.id),
     )
 
 
-_collation_key = functools.lru_cache(maxsize=None)(i18n.collation_key)
-"""Names recur on many pages (parents, successors): each is decomposed once."""
-
-
 def stale(
-    site: Site, before: Scores, after: Scores, localities: set[str], had_figures: set[str]
+    site_before: Site, site: Site, before: Scores, after: Scores, localities: set[str]
 ) -> set[str]:
     """The pages (language-neutral paths) that may read differently once the figures of
-    `localities` changed from `before` to `after`, for `serve`: those localities' pages, the
-    pages of the rankings they are in (only the parts that moved), the pages of units whose rank
-    moved, their provinces' lists, and the summaries (overview, sources). `had_figures`: those of
-    `localities` that had any figure before (the compare page lists units with figures)."""
-    paths = {"", "sources/"} | {f"localities/{locality}/" for locality in localities}
-    if had_figures != {loc for loc in localities if after.localities[loc].latest}:
-        paths.add("compare/")
-    paths |= {f"provinces/{score.province_of(site, locality)}/" for locality in localities}
+    `localities` changed (from `site_before`, `before` to `site`, `after`), for `serve`: those
+    localities' pages, the parts of the rankings they are in that moved, the pages of units whose
+    rank moved, and the summaries whose numbers moved."""
+    paths = {f"localities/{locality}/" for locality in localities}
+    by_level = _by_level(site)
+    listed = {level for level, units in by_level.items() if len(units) <= LIST_LIMIT}
+    if len(site.observations) != len(site_before.observations) or any(
+        site.localities[locality].level in listed for locality in localities
+    ):
+        paths.add("")  # its counts, or its table (and matrix) of the changed units' level
+    figures_before, figures = _figures_of(site_before, localities), _figures_of(site, localities)
+    if sorted(obs.source for obs in figures_before) != sorted(obs.source for obs in figures):
+        paths.add("sources/")
+    dated = {(obs.indicator, obs.source, obs.period) for obs in figures_before} ^ {
+        (obs.indicator, obs.source, obs.period) for obs in figures
+    }
+    paths |= {f"indicators/{indicator}/" for indicator, _, _ in dated}  # "data of …" dates
+    flipped = {  # units that got their first figure, or lost their last
+        loc
+        for loc in localities
+        if bool(before.localities[loc].latest) != bool(after.localities[loc].latest)
+    }
+    if flipped:
+        paths.add("compare/")  # it lists the units with figures
+        peers = compare.Peers(site, after)  # each unit's page links to peers with figures
+        groups = {peers.group(loc) for loc in flipped}
+        paths |= {
+            f"localities/{loc}/"
+            for loc in site.localities
+            if after.localities[loc].latest and peers.group(loc) in groups
+        }
+    for locality in localities:
+        old, new = before.localities[locality], after.localities[locality]
+        if (old.disclosure, old.statuses, bool(old.latest)) != (
+            new.disclosure,
+            new.statuses,
+            bool(new.latest),
+        ):
+            paths.add(f"provinces/{score.province_of(site, locality)}/")
     indicators = set().union(
         *(
             before.localities[loc].latest.keys() | after.localities[loc].latest.keys()
@@ -428,3 +513,7 @@ def stale(
                 ) != after.province_ranks.get(key):
                     paths.add(f"localities/{locality_id}/")
     return paths
+
+
+def _figures_of(site: Site, localities: set[str]) -> list[Observation]:
+    return [obs for obs in site.observations if obs.locality in localities]

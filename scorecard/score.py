@@ -99,30 +99,51 @@ def score(site: Site) -> Scores:
 
 def rescore(scores: Scores, site: Site, changed: set[str]) -> Scores:
     """`scores` after the figures of the `changed` localities changed (for `serve`): their own
-    scores, and the rankings of the indicators they had or have a figure for, again."""
+    scores again, and the rankings they are or were in (nationally, and in their province)
+    with them moved, without touching the others."""
     catalogues = _catalogues(site)
     localities = dict(scores.localities)
-    indicators: set[str] = set()
+    moved: set[tuple[str, str]] = set()  # (indicator, level) of rankings to redo
     for locality_id in changed:
-        indicators |= localities[locality_id].latest.keys()
-        observations = [obs for obs in site.observations if obs.locality == locality_id]
         locality = site.localities[locality_id]
+        before = localities[locality_id].latest.keys()
+        observations = [obs for obs in site.observations if obs.locality == locality_id]
         localities[locality_id] = _locality_score(
             locality, observations, site, catalogues[locality.level]
         )
-        indicators |= localities[locality_id].latest.keys()
-    ranking = scores.ranking | _ranking(site, localities, indicators)
-    again = {key: rank for key, rank in scores.ranks.items() if key[1] not in indicators}
-    again_within = {
-        key: rank for key, rank in scores.province_ranks.items() if key[1] not in indicators
-    }
-    redone = {indicator: ranking[indicator] for indicator in indicators}
-    return Scores(
-        localities,
-        ranking,
-        again | _ranks(redone),
-        again_within | _province_ranks(site, redone),
-    )
+        moved |= {(ind, locality.level) for ind in before | localities[locality_id].latest.keys()}
+    ranking = {indicator: dict(levels) for indicator, levels in scores.ranking.items()}
+    ranks, province_ranks = dict(scores.ranks), dict(scores.province_ranks)
+    provinces = {province_of(site, locality_id) for locality_id in changed}
+    for indicator_id, level in moved:
+        old = ranking[indicator_id].get(level, [])
+        for locality_id, _, _ in old:
+            ranks.pop((locality_id, indicator_id), None)
+        rows = [(loc, obs) for loc, obs, _ in old if loc not in changed] + [
+            (loc, localities[loc].latest[indicator_id])
+            for loc in changed
+            if site.localities[loc].level == level and indicator_id in localities[loc].latest
+        ]
+        new = _sorted_and_ranked(site.indicators[indicator_id], rows)
+        levels = ranking[indicator_id] | {level: new}
+        ranking[indicator_id] = {lv: levels[lv] for lv in LEVELS if levels.get(lv)}
+        ranks |= {(loc, indicator_id): rank for loc, _, rank in new}
+        if level == "province":
+            continue
+        where = {loc: province_of(site, loc) for loc, _, _ in old + new}
+        for province in provinces:  # ranks within a province move in that province only
+            for loc, _, _ in old:
+                if where[loc] == province:
+                    province_ranks.pop((loc, indicator_id), None)
+            group = [(loc, obs) for loc, obs, _ in new if where[loc] == province]
+            province_ranks |= {(loc, indicator_id): rank for loc, _, rank in _ranked(group)}
+    return Scores(localities, ranking, ranks, province_ranks)
+
+
+def _sorted_and_ranked(indicator: Indicator, rows: list[tuple[str, Observation]]):
+    better_first = -1 if indicator.direction == "higher" else 1
+    rows.sort(key=lambda row: (better_first * row[1].value, row[0]))
+    return _ranked(rows)
 
 
 def _ranks(ranking) -> dict[tuple[str, str], Rank]:
@@ -189,12 +210,10 @@ def _ranking(site: Site, localities: dict[str, LocalityScore], indicators):
                 rows[indicator_id, locality.level].append((locality.id, obs))
     ranking: dict[str, dict[str, list]] = {indicator: {} for indicator in indicators}
     for indicator in map(site.indicators.get, indicators):
-        better_first = -1 if indicator.direction == "higher" else 1
         for level in LEVELS:
             found = rows.get((indicator.id, level))
             if found:
-                found.sort(key=lambda row: (better_first * row[1].value, row[0]))
-                ranking[indicator.id][level] = _ranked(found)
+                ranking[indicator.id][level] = _sorted_and_ranked(indicator, found)
     return ranking
 
 

@@ -6,12 +6,13 @@ Files are written in sorted order; the caller hands over bytes, so output is det
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 
@@ -39,20 +40,34 @@ def write(
     `finish(staging)` runs on the complete staging folder before the swap, for a step that reads
     the written site (the search index): if it fails, the previous site stays in place.
     """
+    with staging(out, finish) as folder:
+        write_files(files, folder)
+
+
+@contextlib.contextmanager
+def staging(out: Path, finish: Callable[[Path], None] | None = None) -> Iterator[Path]:
+    """A new folder beside `out` to build into, swapped in for `out` when the block ends
+    without error (after `finish(folder)`), removed when it fails."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        for path in sorted(files):
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[path])
+        yield folder
         if finish is not None:
-            finish(staging)
-        _swap(staging, out)
+            finish(folder)
+        _swap(folder, out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def write_files(files: Mapping[str, bytes], folder: Path) -> None:
+    """Write `files` into a folder being built (see `staging`), in sorted order."""
+    for path in sorted(files):
+        _check_path(path)
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(files[path])
 
 
 def update(files: Mapping[str, bytes], out: Path, keep: str | None = None) -> list[str]:

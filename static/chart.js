@@ -33,6 +33,7 @@
     container.replaceChildren();
     return vegaEmbed(container, spec, options).then(function () {
       container.classList.add('chart-ready');
+      container.closest('figure').classList.add('has-picture');
     }).catch(function (error) {
       container.replaceChildren.apply(container, drawnAtBuild);
       container.classList.add('chart-failed');

@@ -1,6 +1,6 @@
 """What a chart must draw, from the rows of its own spec: shared by the Python and browser tests.
 
-Each layer of a chart is named (scorecard/charts.py `_named`), so its marks are the children of
+Each layer of a chart is named (scorecard/charttypes.py `_named`), so its marks are the children of
 `g.<name>_marks` in the SVG, whether vl-convert drew it at build time or vega-embed in the page.
 """
 

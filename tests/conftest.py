@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -134,3 +135,21 @@ def project(tmp_path: Path) -> Project:
 def real_build():
     """The real site, built once in memory for every test that reads its pages."""
     return generate(ROOT)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, one for the whole session: Playwright's sync API
+    cannot start twice in one process while the first is running."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from screenshot import CHROMIUM, CHROMIUM_ARGS
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (scripts/check does it as root)"
+        )
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -8,6 +8,7 @@ script pinned by its integrity hash, and two builds byte for byte the same.
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import json
 import os
@@ -339,9 +340,23 @@ def test_two_builds_are_byte_identical(tmp_path):
     build_in_a_process(tmp_path / "two", PYTHONHASHSEED="2", TZ="America/Los_Angeles", LC_ALL="C")
     one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
     assert sorted(one) == sorted(two)
-    assert [path for path in one if one[path] != two[path]] == []
+    assert differences(one, two) == []
     build(ROOT, tmp_path / "three")  # in this process, after other builds filled its caches
-    assert tree(tmp_path / "three") == one
+    assert differences(one, tree(tmp_path / "three")) == []
+
+
+def differences(one: dict[str, bytes], two: dict[str, bytes]) -> list[str]:
+    """The files that differ, the first with the lines that differ."""
+    paths = sorted(path for path in one.keys() | two.keys() if one.get(path) != two.get(path))
+    if paths and paths[0] in one and paths[0] in two:
+        lines = difflib.unified_diff(
+            one[paths[0]].decode(errors="replace").splitlines(),
+            two[paths[0]].decode(errors="replace").splitlines(),
+            lineterm="",
+            n=0,
+        )
+        paths[0] += "\n" + "\n".join(list(lines)[:20])
+    return paths
 
 
 def test_no_page_shows_the_day_it_was_built(site):

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from chart_marks import expected_marks, expected_texts, marks_in_svg, texts_in_svg
 
-from scorecard import charts, i18n, prerender, render
+from scorecard import charts, charttypes, i18n, prerender, render
 from scorecard.build import generate
 from scorecard.cli import main
 from scorecard.load import load
@@ -267,16 +267,16 @@ def test_chart_types_are_built_with_altair_once_not_per_page(project, monkeypatc
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(alt.Chart, "__init__", counting)
-    charts._chart_type.cache_clear()
-    charts._localized.cache_clear()
+    charttypes.chart_type.cache_clear()
+    charttypes.localized.cache_clear()
     charts_of(project.root)
     per_process = len(created)
     assert per_process > 0
     grow(project, 30)
     charts_of(project.root)
     assert len(created) == per_process, "a new site built no new altair chart"
-    charts._chart_type.cache_clear()
-    charts._localized.cache_clear()
+    charttypes.chart_type.cache_clear()
+    charttypes.localized.cache_clear()
     created.clear()
     charts_of(project.root)
     assert len(created) == per_process, "as many charts for 33 localities as for 3"
@@ -373,7 +373,7 @@ _COLOUR_BLINDNESS = {
 
 
 def test_status_colours_stay_apart_in_greyscale():
-    lightness = sorted(_lab(_linear(colour))[0] for colour in charts.STATUS_COLOURS.values())
+    lightness = sorted(_lab(_linear(colour))[0] for colour in charttypes.STATUS_COLOURS.values())
     gaps = [b - a for a, b in zip(lightness, lightness[1:], strict=False)]
     assert min(gaps) >= 10, f"CIELAB L* of the statuses: {lightness}"
 
@@ -388,7 +388,7 @@ def test_status_colours_stay_apart_for_colour_blind_readers(vision):
                 for row in matrix
             ]
         )
-        for state, colour in charts.STATUS_COLOURS.items()
+        for state, colour in charttypes.STATUS_COLOURS.items()
     }
     for first in seen:
         for second in seen:
@@ -403,5 +403,5 @@ def test_status_colours_stay_apart_for_colour_blind_readers(vision):
 
 def test_the_key_beside_a_chart_uses_the_charts_colours():
     css = (ROOT / "static" / "charts.css").read_text(encoding="utf-8")
-    for state, colour in charts.STATUS_COLOURS.items():
+    for state, colour in charttypes.STATUS_COLOURS.items():
         assert re.search(rf"\.swatch-{state} {{ background: {colour};", css), state

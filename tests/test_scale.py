@@ -52,7 +52,9 @@ def small_lists():
     patch.setattr(render, "LIST_LIMIT", LIMIT)
     patch.setattr(charts, "MAX_ROWS", LIMIT)
     patch.setattr(previews.Previews, "has_image", lambda self, locality_id: False)
-    patch.setattr(prerender, "prerender", lambda found, cache: prerender.Drawn(found, (), 0))
+    patch.setattr(
+        prerender, "prerender", lambda found, cache, draw=True: prerender.Drawn(found, (), 0)
+    )
     yield
     patch.undo()
 
@@ -118,8 +120,14 @@ def test_a_sample_of_pages_is_valid_html_under_a_strict_policy(site):
 
 
 def _edit(tree: Path, change) -> str:
-    """Apply `change(text) → text` to a commune's observation file; its path under the tree."""
-    for path in sorted((tree / "data" / "observations").glob("xa-*.yaml")):
+    """Apply `change(text) → text` to the first commune's file it changes (observations, or
+    narrative for a change named after one); its path under the tree."""
+    folder, pattern = (
+        ("content/localities", "xa-*.en.md")
+        if "narrative" in change.__name__
+        else ("data/observations", "xa-*.yaml")
+    )
+    for path in sorted((tree / folder).glob(pattern)):
         text = path.read_text(encoding="utf-8")
         changed = change(text)
         if changed != text:
@@ -151,8 +159,14 @@ def _add_a_figure(text: str) -> str:
     )
 
 
+def _reword_narrative(text: str) -> str:
+    return text.replace("## Limits", "## What is missing", 1)
+
+
 @pytest.mark.parametrize(
-    "change", [_nudge_latest_value, _add_a_figure], ids=["value nudged", "figure added"]
+    "change",
+    [_nudge_latest_value, _add_a_figure, _reword_narrative],
+    ids=["value nudged", "figure added", "narrative reworded"],
 )
 def test_an_edit_rerenders_exactly_the_pages_whose_bytes_change(
     tree, small_lists, change, tmp_path
@@ -169,7 +183,33 @@ def test_an_edit_rerenders_exactly_the_pages_whose_bytes_change(
     assert again is not None and differ <= again.files.keys()
     assert {path: after.files[path] for path in again.files} == again.files
     assert again.pages == after.pages
+    assert again.scores == after.scores  # ranks moved as a full scoring moves them
     assert len(again.files) < len(pages) / 4  # only what depends on the edit
+
+
+def test_a_unit_publishing_its_first_figure_rerenders_its_peers_pages(tree, small_lists, tmp_path):
+    project = tmp_path / "tree"
+    shutil.copytree(tree, project, symlinks=True)
+    before = build.generate(project)
+    silent = next(
+        loc for loc, result in before.scores.localities.items()
+        if not result.latest and loc.startswith("xa-") and before.site.localities[loc].exists
+    )  # fmt: skip
+    edited = {
+        f"data/observations/{silent}.yaml": f"locality: {silent}\nobservations:\n"
+        "  - indicator: society-01\n    value: 55\n    period: 2026-03\n"
+        '    source: qd-411-2022\n    quote: "55%"\n',
+        f"content/localities/{silent}.vi.md": "Văn bản.\n",
+        f"content/localities/{silent}.en.md": "Text.\n",
+    }
+    for path, text in edited.items():
+        (project / path).write_text(text, encoding="utf-8")
+    again = build.regenerate(before, set(edited))
+    after = build.generate(project)
+    differ = {path for path in after.pages if before.files.get(path) != after.files[path]}
+    assert f"localities/{silent}/index.html" in differ and "compare/index.html" in differ
+    assert again is not None and differ <= again.files.keys()
+    assert {path: after.files[path] for path in again.files} == again.files
 
 
 def test_an_unchanged_save_rerenders_nothing(tree, small_lists):
@@ -194,9 +234,8 @@ _CHARTS = """() => [...document.querySelectorAll('[data-vega-spec]')].map(c => (
 }))"""
 
 
-def test_charts_draw_in_chromium_on_a_sample_of_pages(site):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    from screenshot import CHROMIUM, CHROMIUM_ARGS, serve
+def test_charts_draw_in_chromium_on_a_sample_of_pages(site, browser):
+    from screenshot import serve
 
     ranking = sorted(site.glob("indicators/*/*/2/index.html"))[0].parent.relative_to(site)
     indicator = ranking.parent.parent
@@ -207,30 +246,44 @@ def test_charts_draw_in_chromium_on_a_sample_of_pages(site):
     province = sorted(site.glob("provinces/*/index.html"))[0].parent.relative_to(site)
     server = serve(site)
     origin = f"http://127.0.0.1:{server.server_port}/"
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    drawn = 0
     try:
-        with playwright_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 375, "height": 800})
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            drawn = 0
-            for path in ("", f"{indicator}/", f"{ranking}/", f"{locality}/", f"en/{province}/"):
-                page.goto(origin + path, wait_until="networkidle")
-                page.wait_for_function(
-                    "[...document.querySelectorAll('[data-vega-spec]')].every(c =>"
-                    " c.classList.contains('chart-ready') || c.classList.contains('chart-failed'))",
-                    timeout=20000,
-                )
-                for chart in page.evaluate(_CHARTS):
-                    assert chart["ready"] and chart["marks"] >= chart["rows"] > 0, (path, chart)
-                    assert chart["units"] <= LIMIT, (path, chart)  # a page's worth, not all
-                    drawn += 1
-                overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
-                assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
-            browser.close()
+        for path in ("", f"{indicator}/", f"{ranking}/", f"{locality}/", f"en/{province}/"):
+            page.goto(origin + path, wait_until="networkidle")
+            page.wait_for_function(
+                "[...document.querySelectorAll('[data-vega-spec]')].every(c =>"
+                " c.classList.contains('chart-ready') || c.classList.contains('chart-failed'))",
+                timeout=20000,
+            )
+            for chart in page.evaluate(_CHARTS):
+                assert chart["ready"] and chart["marks"] >= chart["rows"] > 0, (path, chart)
+                assert chart["units"] <= LIMIT, (path, chart)  # a page's worth, not all
+                drawn += 1
+            overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
     finally:
+        page.close()
         server.shutdown()
         server.server_close()
     assert errors == []
     assert drawn >= 3
+
+
+def test_refresh_writes_only_the_files_whose_bytes_changed(tmp_path):
+    from scorecard import write
+
+    written: dict[str, str] = {}
+    assert write.refresh({"a/index.html": b"A", "b.csv": b"B"}, tmp_path, written) == [
+        "a/index.html",
+        "b.csv",
+    ]
+    before = (tmp_path / "b.csv").stat().st_mtime_ns
+    changed = write.refresh({"a/index.html": b"A2", "b.csv": b"B"}, tmp_path, written, ["gone"])
+    assert changed == ["a/index.html", "gone"]
+    assert (tmp_path / "a/index.html").read_bytes() == b"A2"
+    assert (tmp_path / "b.csv").stat().st_mtime_ns == before  # same bytes: not touched
+    assert written == {"a/index.html": write.digest(b"A2"), "b.csv": write.digest(b"B")}

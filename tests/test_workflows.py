@@ -57,7 +57,7 @@ def actionlint(cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_there_is_a_pull_request_check_and_a_deploy():
-    assert [path.name for path in workflow_files()] == ["check.yml", "deploy.yml"]
+    assert {"check.yml", "deploy.yml"} <= {path.name for path in workflow_files()}
 
 
 def test_actionlint_passes_on_every_workflow():

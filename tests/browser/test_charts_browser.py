@@ -42,6 +42,9 @@ _READ_CHARTS = """() => [...document.querySelectorAll('[data-vega-spec]')].map(c
     ready: container.classList.contains('chart-ready'),
     failed: container.classList.contains('chart-failed'),
     marks, texts, width: box.width, height: box.height,
+    legend: container.parentElement.querySelectorAll('.chart-legend').length > 0,
+    legend_shown: [...container.parentElement.querySelectorAll('.chart-legend')]
+      .some(legend => legend.offsetParent !== null),
     table: [...container.parentElement.querySelectorAll('details.chart-data tbody tr')]
       .map(row => row.textContent.replace(/\\s+/g, ' ').trim()),
   };
@@ -82,6 +85,7 @@ def test_every_chart_is_drawn_with_its_marks(open_page, site_url, kind, width, l
     for chart in charts:
         assert chart["ready"] and not chart["failed"], chart["id"]
         check_marks(chart)
+        assert chart["legend_shown"] == chart["legend"], f"{chart['id']}: its key, if any, shows"
     assert visit.problems(site_url) == []
     overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
@@ -99,6 +103,7 @@ def test_without_javascript_every_chart_still_says_its_numbers(open_page, site_u
             check_marks(chart)  # drawn at build time, with the same marks
         else:
             assert chart["marks"] == {}, f"{chart['id']}: not drawn at build time"
+            assert not chart["legend_shown"], f"{chart['id']}: a key to no picture"
         # And the same numbers as a table, for every reader.
         table_rows = len({row["row"] for row in rows}) if chart["kind"] == "matrix" else len(rows)
         assert len(chart["table"]) == table_rows
