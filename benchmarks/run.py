@@ -237,11 +237,13 @@ def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
 
 
 def _edited_file(tree: Path) -> tuple[str, Path]:
-    """A commune's observation file with a figure the page quotes (see `_change_a_value`)."""
-    for path in sorted((tree / "data" / "observations").glob("xa-*.yaml")):
-        if _editable(path.read_text(encoding="utf-8")) is not None:
+    """A commune's observation file with a figure the page quotes (see `_change_a_value`), or,
+    on a site without one (the real site), the first observation file."""
+    files = sorted((tree / "data" / "observations").glob("*.yaml"))
+    for path in files:
+        if path.stem.startswith("xa-") and _editable(path.read_text(encoding="utf-8")):
             return path.stem, path
-    raise SystemExit("no commune has a figure to edit")
+    return files[0].stem, files[0]
 
 
 def _editable(text: str) -> re.Match | None:
@@ -259,15 +261,31 @@ def _editable(text: str) -> re.Match | None:
 
 def _change_a_value(text: str, number: int) -> tuple[str, str]:
     """The text with that figure nudged (by 0.1 to 0.9) and its quote to match; and the new
-    quote, which the locality's page shows."""
+    quote, which the locality's page shows. Without such a figure, the first quote of the
+    file is corrected instead (a word added), as an editor fixing a typo in it would."""
     match = _editable(text)
     if match is None:
-        raise SystemExit("no figure to edit")
-    _, whole, tenth, quote = match.groups()
+        quote = next(
+            (
+                found
+                for found in re.finditer(
+                    r"  - indicator: (\S+)\n(?:    .*\n)*?    quote: \"(.*)\"\n", text
+                )
+                if text.count(f"indicator: {found.group(1)}\n") == 1
+                and "kind: target" not in found.group(0)
+            ),
+            None,
+        )
+        if quote is None:
+            raise SystemExit("no figure to edit")
+        new_quote = f"{quote.group(2)} (sửa {number + 1})"
+        block = quote.group(0).replace(f'quote: "{quote.group(2)}"', f'quote: "{new_quote}"')
+        return text.replace(quote.group(0), block, 1), new_quote
+    _, whole, tenth, quote_text = match.groups()
     new_tenth = (int(tenth) + 1 + number) % 10 or 1
-    new_quote = quote.replace(f"{whole},{tenth}%", f"{whole},{new_tenth}%")
+    new_quote = quote_text.replace(f"{whole},{tenth}%", f"{whole},{new_tenth}%")
     block = match.group(0).replace(f"value: {whole}.{tenth}", f"value: {whole}.{new_tenth}")
-    return text.replace(match.group(0), block.replace(quote, new_quote), 1), new_quote
+    return text.replace(match.group(0), block.replace(quote_text, new_quote), 1), new_quote
 
 
 def _get(url: str) -> str | None:

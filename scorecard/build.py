@@ -97,9 +97,9 @@ def gather(
 
 def regenerate(previous: Built, changed: set[str]) -> Built | None:
     """After an edit of observation files or narratives only (paths in `changed`): the pages
-    that depend on them, rendered again, in `files`. None when other files changed: then only
-    `generate` can tell. The data files and the other outputs that gather every locality are
-    left to a later `generate` (`serve` runs one in the background)."""
+    that depend on them (`render.stale`), rendered again, in `files`. None when other files
+    changed: then only `generate` can tell. The outputs that gather every locality are left to
+    `gather`, and chart SVGs not drawn before to `redraw`: `serve` runs both after the reload."""
     assert previous.basis is not None
     raw = load_again(previous.basis.raw, changed)
     if raw is None:

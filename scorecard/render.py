@@ -229,13 +229,23 @@ def output_paths(site: Site, scores: Scores) -> Iterator[str]:
     default = site.default_language
     for language in site.config.languages:
         prefix = "" if language == default else f"{language}/"
-        for page in pages(site, scores):
+        for page in _page_list(site, scores):
             yield prefix + page.path + "index.html"
     yield "404.html"
 
 
-PARALLEL_FROM = 100
-"""Below this many pages, starting worker processes costs more than it saves."""
+def _page_list(site: Site, scores: Scores) -> list[Page]:
+    """`pages`, listed once for a site and its scores: `serve` asks twice after an edit."""
+    if _listed[0] is not site or _listed[1] is not scores:
+        _listed[:] = [site, scores, list(pages(site, scores))]
+    return _listed[2]
+
+
+_listed: list = [None, None, None]
+
+
+PARALLEL_FROM = 24
+"""Below this many pages, forking workers (about 50 ms) costs more than it saves."""
 WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -264,7 +274,7 @@ class _Renderer:
         }
         jobs = [
             (prefixes[language] + page.path + "index.html", language, page)
-            for page in pages(self.site, self.scores)
+            for page in _page_list(self.site, self.scores)
             for language in self.locales
         ]
         jobs.append(("404.html", default, Page("404.html", "404.html", {})))
@@ -327,7 +337,7 @@ def _render_in_parallel(renderer: _Renderer, jobs: list) -> dict[str, bytes]:
     """Chunks of pages across forked workers, in order. A template error is raised again here,
     by rendering the failing page in this process, so it keeps its template traceback."""
     global _forked
-    size = max(50, len(jobs) // (WORKERS * 8))
+    size = max(1, min(50, len(jobs) // (WORKERS * 4)))  # small enough to share out evenly
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     _forked = renderer
     output: dict[str, bytes] = {}
