@@ -4,4 +4,5 @@ import sys
 
 from scorecard.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # drawing workers (scorecard/drawing.py) import this file again
+    sys.exit(main())

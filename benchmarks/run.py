@@ -156,6 +156,11 @@ class Reload:
     """From just before the save until the page's new bytes are in the output folder."""
     rewritten: list[str]
     """Output files whose modification time moved by the time the page was served."""
+    to_every_page: float
+    """From the save until `serve` said it wrote the other pages the edit changes (its
+    rankings, the units whose rank it moved), which it renders after the reload."""
+    caught_up: list[str]
+    """Those other pages: output files rewritten after the reload, with them."""
     background: list[str]
     """Files the background pass rewrote after that (data files, feeds, search index)."""
     settled: float
@@ -183,7 +188,14 @@ def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
         },
     )
     log: list[str] = []
-    threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
+    heard: list[float] = []  # when each line of the log came
+
+    def listen() -> None:
+        for line in server.stdout:
+            log.append(line)
+            heard.append(time.perf_counter())
+
+    threading.Thread(target=listen, daemon=True).start()
     try:
         locality, path = _edited_file(tree)
         page = f"localities/{locality}/"
@@ -199,6 +211,7 @@ def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
             before = _mtimes(out)
             text = path.read_text(encoding="utf-8")
             new_text, shown = _change_a_value(text, number)
+            said = len(log)
             saved = time.perf_counter()
             path.write_text(new_text, encoding="utf-8")
             to_disk = to_served = None
@@ -211,20 +224,26 @@ def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
                 body = _get(url)
                 if body is not None and shown in body:
                     to_served = time.perf_counter() - saved
+                    served_at = time.time_ns()
                 else:
                     time.sleep(0.002)
-            pages = _mtimes(out)  # what the edit wrote before the reload
+            written = ("more page(s) the edit changed written", "; 0 more page(s)")
+            to_every_page = _heard(log, heard, said, saved, written)
+            pages = _mtimes(out)  # what the edit wrote: before the reload, and its other pages
             settled = len(log)
             while not any("search index updated" in line for line in log[settled:]):
                 if time.perf_counter() - saved > 600 or server.poll() is not None:
                     raise SystemExit("the background pass did not end:\n" + "".join(log[-20:]))
                 time.sleep(0.05)
             after = _mtimes(out)
+            rewritten = sorted(p for p, m in pages.items() if before.get(p) != m)
             reloads.append(
                 Reload(
                     to_served,
                     to_disk or to_served,
-                    sorted(p for p, m in pages.items() if before.get(p) != m),
+                    [p for p in rewritten if pages[p] <= served_at],
+                    to_every_page,
+                    [p for p in rewritten if pages[p] > served_at],
                     sorted(p for p, m in after.items() if pages.get(p) != m),
                     time.perf_counter() - saved,
                 )
@@ -234,6 +253,18 @@ def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
         server.terminate()
         server.wait(10)
         shutil.rmtree(out, ignore_errors=True)
+
+
+def _heard(log: list[str], heard: list[float], since: int, saved: float, words) -> float:
+    """Seconds from `saved` until the server logged a line (after line `since`) with any of
+    `words`, waiting for it."""
+    while True:
+        for index in range(since, len(heard)):
+            if any(word in log[index] for word in words):
+                return heard[index] - saved
+        if time.perf_counter() - saved > 120:
+            raise SystemExit("serve did not say it wrote the edit's pages:\n" + "".join(log[-20:]))
+        time.sleep(0.01)
 
 
 def _edited_file(tree: Path) -> tuple[str, Path]:
@@ -310,20 +341,33 @@ def _mtimes(folder: Path) -> dict[str, int]:
     }
 
 
-def pagefind(site: Path) -> Run:
-    """The search step of our build (`search.index`) alone, on a built site."""
-    from pagefind_bin import get_executable
+SEARCH_STEP = """
+import resource, sys, time
+from pathlib import Path
+from scorecard import i18n, search
+from scorecard.load import load
+from scorecard.validate import validate
 
-    shutil.rmtree(site / "pagefind", ignore_errors=True)
-    command = [
-        str(get_executable()),
-        "--site",
-        str(site),
-        "--output-subdir",
-        "pagefind",
-        "--silent",
-    ]
-    return measure(command, site)
+def cpu():
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+raw = load(Path(sys.argv[1]))
+site = validate(raw)
+catalogues = i18n.catalogues(raw.catalogues, site.config.languages)
+started, used = time.perf_counter(), cpu()
+search.index(Path(sys.argv[2]), search.records(site, catalogues))
+print(time.perf_counter() - started, cpu() - used)
+"""
+
+
+def search_index(tree: Path, site: Path) -> tuple[float, float, Run]:
+    """The search step of our build (`search.records`, then `search.index`) alone, on a built
+    site, in a fresh process that loads the model first: the step's wall and CPU seconds
+    (Pagefind's included), and the run, for the memory at the peak."""
+    run = measure([sys.executable, "-c", SEARCH_STEP, str(tree), str(site)], REPO)
+    seconds, cpu = map(float, run.output.split()[-2:])
+    return seconds, cpu, run
 
 
 # --- Hugo ---------------------------------------------------------------------------------------
@@ -394,9 +438,11 @@ def report(name: str, tree: Path, work: Path, edits: int) -> None:
     warm, _ = ours_build(tree, work / "ours", cold=False)
     print(f"ours: warm full build   {warm.seconds:8.2f} s  (charts and previews drawn by the "
           f"cold build, from the cache), peak {megabytes(warm.peak_rss)} RSS", flush=True)  # fmt: skip
-    index = pagefind(work / "ours")
-    print(f"      of which the search index (Pagefind, run again on the built site): "
-          f"{index.seconds:.2f} s, peak {megabytes(index.peak_rss)} RSS", flush=True)  # fmt: skip
+    seconds, cpu, index = search_index(tree, work / "ours")
+    print(f"      of which the search index (records from the model, Pagefind), run again: "
+          f"{seconds:.2f} s, {cpu:.2f} s CPU; at its peak, the model loaded: "
+          + ", ".join(f"{name} {megabytes(n)}" for name, n in sorted(index.at_peak.items())),
+          flush=True)  # fmt: skip
     hugo, hugo_pages = hugo_build(tree, work / "ours", work)
     print(f"hugo: full build        {hugo.seconds:8.2f} s  {hugo_pages:,} pages  "
           f"{hugo_pages / hugo.seconds:,.0f} pages/s")  # fmt: skip
@@ -411,9 +457,15 @@ def report(name: str, tree: Path, work: Path, edits: int) -> None:
         print(f"serve: edit-to-reload   {statistics.median(served):8.3f} s median of {len(served)} "
               f"({', '.join(f'{s:.3f}' for s in served)}); page on disk after "
               f"{statistics.median(r.to_disk for r in reloads):.3f} s (target < 0.5 s)")  # fmt: skip
+        print(f"serve: every page the edit changes on disk after "
+              f"{statistics.median(r.to_every_page for r in reloads):.3f} s median "
+              f"({', '.join(f'{r.to_every_page:.3f}' for r in reloads)})")  # fmt: skip
         last = reloads[-1]
         print(f"serve: files the last edit rewrote before the reload: {len(last.rewritten)}")
         for path in last.rewritten:
+            print(f"         {path}")
+        print(f"serve: then the other pages it changes: {len(last.caught_up)}")
+        for path in last.caught_up:
             print(f"         {path}")
         folders = Counter(
             path.split("/")[0] if path.count("/") < 2 or path.startswith("pagefind/")

@@ -12,11 +12,12 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import jinja2
 
-from . import export, i18n, prerender, public, render, search, write
-from .charts import Charts, charts
+from . import charttypes, export, i18n, prerender, public, render, search, write
+from .charts import Charts, charts, data_files
 from .errors import BuildError, Problem
 from .load import RawSite, load
 from .load import reload as load_again
@@ -33,6 +34,8 @@ class Basis:
     catalogues: dict[str, dict[str, str]]
     charts: Charts
     """The overview's and indicator pages' charts, drawn."""
+    context: dict[str, Any]
+    """What every page may use (`render.shared_context`): an edit's is made from it."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Built:
     basis: Basis | None = None
     pages: frozenset[str] = frozenset()
     """Output paths of every page (`files` may hold only some, after `regenerate`)."""
+    pending: frozenset[tuple[str, str]] = frozenset()
+    """(language, path) of the pages an edit changes that `regenerate` left to `catch_up`."""
 
 
 def check(root: Path) -> Site:
@@ -66,17 +71,22 @@ def generate(root: Path, base_url: str | None = None, into: Path | None = None) 
     drawn = prerender.prerender(
         charts(site, scores, catalogues, localities=False), prerender.cache_folder()
     )
+    common = render.shared_context(site, scores)
+    paths = list(render.output_paths(site, scores))
+    beside: dict[str, bytes] = {}  # the files beside the pages, made while the pages render
     try:
         pages = render.render(
             site, scores, root / "templates", catalogues, raw.assets, charts=drawn.charts,
-            into=into,
+            into=into, common=common,
+            meanwhile=lambda: beside.update(gather(site, scores, catalogues, root, paths)),
         )  # fmt: skip
     except (jinja2.TemplateError, KeyError) as error:
         raise BuildError([_template_problem(error, root)]) from None
-    files = write.merge(pages, raw.assets, gather(site, scores, catalogues, root, pages))
+    rows = data_files(drawn.charts, site.default_language)  # the charts' that are not inline
+    files = write.merge(pages, raw.assets, rows, _chart_templates(site, catalogues), beside)
     if into is not None:
         files = {path: data for path, data in files.items() if path not in pages}
-    basis = Basis(raw, catalogues, drawn.charts)
+    basis = Basis(raw, catalogues, drawn.charts, common)
     return Built(site, scores, files, drawn.notices, basis, frozenset(pages))
 
 
@@ -95,16 +105,20 @@ def gather(
     return write.merge(data, public_files)
 
 
-def regenerate(previous: Built, changed: set[str]) -> Built | None:
+def regenerate(previous: Built, changed: set[str], own_first: bool = False) -> Built | None:
     """After an edit of observation files or narratives only (paths in `changed`): the pages
     that depend on them (`render.stale`), rendered again, in `files`. None when other files
     changed: then only `generate` can tell. The outputs that gather every locality are left to
-    `gather`, and chart SVGs not drawn before to `redraw`: `serve` runs both after the reload."""
+    `gather`, and chart SVGs not drawn before to `redraw`: `serve` runs both after the reload.
+
+    With `own_first`, only the edited localities' own pages are rendered; the others wait in
+    `pending` for `catch_up`: `serve` shows the page being edited first, then the rankings and
+    the other units' pages it moved (tens of pages at country scale)."""
     assert previous.basis is not None
     raw = load_again(previous.basis.raw, changed)
     if raw is None:
         return None
-    before, after = _digests(previous.basis.raw), _digests(raw)
+    before, after = _digests(previous.basis.raw, changed), _digests(raw, changed)
     edited = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
     if not edited and not raw.problems:  # saved as it was: by its content, nothing changed
         return dataclasses.replace(previous, files={})
@@ -112,42 +126,72 @@ def regenerate(previous: Built, changed: set[str]) -> Built | None:
     site = revalidate(previous.site, raw, localities)
     scores = rescore(previous.scores, site, localities)
     stale = render.stale(previous.site, site, previous.scores, scores, localities)
-    catalogues = previous.basis.catalogues
-    drawn = prerender.prerender(  # the SVGs drawn before, if any: `redraw` draws the others
-        charts(site, scores, catalogues, localities=False, pages=stale),
+    common = render.shared_context_after(previous.basis.context, site, scores, localities)
+    every_page = (  # the list of 30,000 pages made again only when a ranking has more or fewer
+        previous.pages
+        if render.paged_alike(previous.scores, scores)
+        else frozenset(render.output_paths(site, scores))
+    )
+    default = site.default_language
+    stale_pages = {(language, path) for language in site.config.languages for path in stale}
+    wanted = {  # with the last edit's pages still pending; a page of a shorter ranking may be gone
+        (language, path)
+        for language, path in stale_pages | previous.pending
+        if ("" if language == default else f"{language}/") + path + "index.html" in every_page
+    }
+    basis = Basis(raw, previous.basis.catalogues, previous.basis.charts, common)
+    built = Built(site, scores, {}, (), basis, every_page, frozenset(wanted))
+    own = {f"localities/{locality}/" for locality in localities}
+    first = {page for page in wanted if page[1] in own} if own_first else wanted
+    return _render_pending(built, first)
+
+
+def catch_up(built: Built, fork: bool = True) -> Built:
+    """The pages `regenerate` left pending, rendered, in `files` (in this process only, without
+    `fork`: `serve` catches up in a thread)."""
+    return _render_pending(built, built.pending, fork)
+
+
+def _render_pending(built: Built, wanted: set[tuple[str, str]], fork: bool = True) -> Built:
+    """`built` with the `wanted` pages of its pending ones rendered in `files`, with their charts
+    (the SVGs drawn before, if any: `redraw` draws the others)."""
+    assert built.basis is not None
+    site, scores, basis = built.site, built.scores, built.basis
+    drawn = prerender.prerender(
+        charts(site, scores, basis.catalogues, localities=False, pages={p for _, p in wanted}),
         prerender.cache_folder(),
         draw=False,
     )
-    drawn_charts = previous.basis.charts | drawn.charts
-    default = site.default_language
-    wanted = {
-        ("" if language == default else f"{language}/") + path + "index.html"
-        for language in site.config.languages
-        for path in stale
-    }
+    drawn_charts = basis.charts | drawn.charts
     try:
         pages = render.render(
-            site, scores, raw.root / "templates", catalogues, raw.assets,
-            only=wanted.__contains__, charts=drawn_charts,
+            site, scores, basis.raw.root / "templates", basis.catalogues, basis.raw.assets,
+            wanted=wanted, charts=drawn_charts, common=basis.context, fork=fork,
         )  # fmt: skip
     except (jinja2.TemplateError, KeyError) as error:
-        raise BuildError([_template_problem(error, raw.root)]) from None
-    basis = Basis(raw, catalogues, drawn_charts)
-    every_page = frozenset(render.output_paths(site, scores))
-    return Built(site, scores, pages, drawn.notices, basis, every_page)
+        raise BuildError([_template_problem(error, basis.raw.root)]) from None
+    return dataclasses.replace(
+        built,
+        files=pages | data_files(drawn.charts, site.default_language),
+        notices=drawn.notices,
+        basis=dataclasses.replace(basis, charts=drawn_charts),
+        pending=built.pending - wanted,
+    )
 
 
 def build(root: Path, out: Path, base_url: str | None = None) -> Built:
     """Build into a folder beside `out` and swap it in once everything succeeded."""
-    with write.staging(out, finish=search.index) as folder:
+    with write.staging(out) as folder:
         built = generate(root, base_url, into=folder)
         write.write_files(built.files, folder)
+        assert built.basis is not None
+        search.index(folder, search.records(built.site, built.basis.catalogues))
     return built
 
 
 def redraw(built: Built) -> Built | None:
     """The pages that `regenerate` rendered without some build-time SVG, rendered again with it
-    (for `serve`, after the reload); None when no SVG is missing."""
+    (for `serve`, after the reload, in a thread: in this process); None when no SVG is missing."""
     assert built.basis is not None
     basis, site = built.basis, built.site
     undrawn = {
@@ -158,19 +202,26 @@ def redraw(built: Built) -> Built | None:
     if not undrawn:
         return None
     drawn = basis.charts | prerender.prerender(undrawn, prerender.cache_folder()).charts
-    wanted = {
-        ("" if language == site.default_language else f"{language}/") + path + "index.html"
-        for language, path in undrawn
-    }
     pages = render.render(
         site, built.scores, basis.raw.root / "templates", basis.catalogues, basis.raw.assets,
-        only=wanted.__contains__, charts=drawn,
+        wanted=undrawn.keys(), charts=drawn, common=basis.context, fork=False,
     )  # fmt: skip
     return dataclasses.replace(built, files=pages, basis=dataclasses.replace(basis, charts=drawn))
 
 
-def _digests(raw: RawSite) -> dict[str, str]:
-    return {file.path: file.digest for file in (*raw.observations, *raw.narratives)}
+def _chart_templates(site: Site, catalogues) -> dict[str, bytes]:
+    """The chart types' templates that every page's charts fill (`charttypes.published`)."""
+    languages = public.locales(site, catalogues).values()
+    return {f"assets/{path}": data for path, data in charttypes.template_files(languages).items()}
+
+
+def _digests(raw: RawSite, paths: set[str]) -> dict[str, str]:
+    return {
+        file.path: file.digest
+        for files in (raw.observations, raw.narratives)
+        for file in files
+        if file.path in paths
+    }
 
 
 def _template_problem(error: Exception, root: Path) -> Problem:

@@ -8,6 +8,7 @@ of what a sighted reader would take from it, its key, and the same numbers as a 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Collection
@@ -15,16 +16,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import i18n
-from .charttypes import QUALIFIER_SHAPES, ROW_STEP, STATUS_COLOURS, fill, template
+from .charttypes import (
+    QUALIFIER_SHAPES,
+    ROW_STEP,
+    STATUS_COLOURS,
+    fill,
+    page_part,
+    published,
+    template,
+)
 from .model import LEVELS, Indicator, Locality, Observation, Site
 from .score import Scores, status
 
 MAX_ROWS = 100  # as many localities as a page lists (render.LIST_LIMIT)
-# vl-convert's time grows with the marks (about 10 rows cost what 1 does, 100 rows ten times as
-# much): a longer ranking is not drawn at build time. Its page's table below shows each figure
-# as a bar against the target in HTML, for readers without JavaScript.
-STATIC_MOST_ROWS = 40
+# vl-convert's time grows with the rows: about 80 ms for one, 130 ms for 10, 470 ms for 38. A
+# longer ranking is not drawn at build time (at country scale, 40 indicators' rankings of 34
+# provinces would take 25 s): its page's table shows each figure as a bar against the target
+# in HTML, for readers without JavaScript.
+STATIC_MOST_ROWS = 12
 STATIC_WIDTH = 360  # px, for charts drawn at build time, not knowing the page's width: a phone's
+# A matrix's SVG weighs about 430 bytes a cell: past this many cells (the country's 97 provinces
+# by 24 indicators made 1 MB), readers without JavaScript get its table, not a picture.
+STATIC_MOST_CELLS = 400
+# A chart of the overview or an indicator page whose rows weigh more, as JSON, reads them from a
+# file beside its page (`Chart.data_file`), fetched by static/chart.js: a few kilobytes cost less
+# in the page than a request, but the country's matrix inlined 700 kB, and each indicator page
+# 45 kB a level, that every reader loaded before the page's text, even without JavaScript.
+INLINE_MOST_BYTES = 16_000
 
 
 @dataclass(frozen=True)
@@ -63,12 +81,31 @@ class Chart:
     """Drawn to SVG at build time, for readers without JavaScript."""
     svg: str = ""
     """The SVG drawn at build time, if any."""
+    data_file: str = ""
+    """The file beside the page that holds the spec's rows, when they are too many to inline;
+    empty when the page holds them."""
 
     @property
     def spec_json(self) -> str:
-        """The spec for a <script type="application/json"> block, which nothing can close."""
-        text = json.dumps(self.spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        """The page's part of the spec for a <script type="application/json"> block, which
+        nothing can close; without its rows when they are in `data_file`."""
+        spec = page_part(self.spec)  # the rest is in `template_file`
+        return _script_safe({**spec, "data": {"name": "rows"}} if self.data_file else spec)
+
+    @property
+    def template_file(self) -> str:
+        """The file under assets/ of the template the page's part of the spec fills."""
+        return published(self.spec)[0]
+
+    @property
+    def rows_json(self) -> str:
+        """The rows alone, as `data_file` holds them."""
+        return _script_safe(self.spec["data"]["values"])
+
+
+def _script_safe(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 Charts = dict[tuple[str, str], dict[str, Chart]]
@@ -92,14 +129,36 @@ def charts(
     for language in site.config.languages:
         lang = i18n.Locale(language, catalogues.get(language, {}), catalogues[default])
         if wanted(""):
-            result[language, ""] = _overview(site, scores, lang)
+            result[language, ""] = _rows_apart(_overview(site, scores, lang))
         for locality in site.localities.values() if localities else ():
             if wanted(path := f"localities/{locality.id}/"):
                 result[language, path] = _locality(site, scores, locality, lang)
         for indicator in site.indicators.values():
             if wanted(path := f"indicators/{indicator.id}/"):
-                result[language, path] = _indicator(site, scores, indicator, lang)
+                result[language, path] = _rows_apart(_indicator(site, scores, indicator, lang))
     return result
+
+
+def _rows_apart(found: dict[str, Chart]) -> dict[str, Chart]:
+    """The charts, those with more than INLINE_MOST_BYTES of rows set to read them from a file."""
+    return {
+        name: dataclasses.replace(chart, data_file=f"{chart.id}.json")
+        if len(chart.rows_json.encode()) > INLINE_MOST_BYTES
+        else chart
+        for name, chart in found.items()
+    }
+
+
+def data_files(found: Charts, default_language: str) -> dict[str, bytes]:
+    """The files of the charts that read their rows from one, by output path."""
+    return {
+        ("" if language == default_language else f"{language}/") + path + chart.data_file: (
+            chart.rows_json.encode()
+        )
+        for (language, path), page in found.items()
+        for chart in page.values()
+        if chart.data_file
+    }
 
 
 # --- Locality page --------------------------------------------------------------------------
@@ -261,31 +320,24 @@ def _indicator(site: Site, scores: Scores, indicator: Indicator, lang: i18n.Loca
         return {}
     found = {}
     for level, ranked in scores.ranking[indicator.id].items():
+        # The page lists MAX_ROWS, the others are on pages of their own: only those and the last
+        # are charted and worded (1,600 communes' rows took `serve` 40 ms an edit).
         rows = [
-            _bar_row(
-                index,
-                locality_id,
-                lang.text(site.localities[locality_id].name),
-                obs,
-                indicator,
-                lang,
-                rank.position,
-            )
-            for index, (locality_id, obs, rank) in enumerate(ranked)
+            _ranking_row(site, indicator, lang, ranked, index)
+            for index in range(min(len(ranked), MAX_ROWS))
         ]
-        values = [row["value"] for row in rows]
-        best, worst = rows[0], rows[-1]
-        shown = rows[:MAX_ROWS]  # the page lists as many; the others are on pages of their own
-        counts = _count_statuses(rows)
+        best, worst = rows[0], _ranking_row(site, indicator, lang, ranked, len(ranked) - 1)
+        values = [obs.value for _, obs, _ in ranked]
+        met = sum(status(obs, indicator) == "met" for _, obs, _ in ranked)
         level_name = lang.t(f"level.{level}.plural")
-        if len(rows) == 1:
+        if len(ranked) == 1:
             summary = lang.t(
                 "chart.ranking.summary_one", name=best["name"], value=best["value_text"]
             )
         else:
             summary = lang.t(
                 "chart.ranking.summary",
-                count=len(rows),
+                count=len(ranked),
                 level=level_name,
                 best=best["name"],
                 best_value=best["value_text"],
@@ -295,22 +347,28 @@ def _indicator(site: Site, scores: Scores, indicator: Indicator, lang: i18n.Loca
         if indicator.target:
             summary += " " + lang.t(
                 "chart.ranking.summary_target",
-                met=counts["met"],
-                count=len(rows),
-                target=rows[0]["target_text"],
+                met=met,
+                count=len(ranked),
+                target=best["target_text"],
             )
         found[f"ranking-{level}"] = _bar_chart(
             f"chart-ranking-{level}",
             lang.t("chart.ranking.title", level=level_name.capitalize()),
             summary,
-            shown,
+            rows,
             lang.t("column.locality"),
             _axis_max(indicator, values),
             indicator.unit,
             lang,
-            prerender=len(shown) <= STATIC_MOST_ROWS,
+            prerender=len(rows) <= STATIC_MOST_ROWS,
         )
     return found
+
+
+def _ranking_row(site: Site, indicator: Indicator, lang, ranked, index: int) -> dict[str, Any]:
+    locality_id, obs, rank = ranked[index]
+    name = lang.text(site.localities[locality_id].name)
+    return _bar_row(index, locality_id, name, obs, indicator, lang, rank.position)
 
 
 # --- Overview -------------------------------------------------------------------------------
@@ -344,7 +402,8 @@ def _matrix(site, scores, level, localities, indicators, lang) -> Chart:
             state = status(obs, indicator) if obs else "no-data"
             counts[state] += 1
             value = lang.qualified(obs.value, indicator.unit, obs.qualifier) if obs else ""
-            href = f"localities/{locality.id}/#{indicator.id}" if obs else None
+            # No link without a figure: None would link to "null"
+            href = f"localities/{locality.id}/#{indicator.id}" if obs else ""
             rows.append(
                 {
                     "row": lang.text(locality.name),
@@ -373,14 +432,14 @@ def _matrix(site, scores, level, localities, indicators, lang) -> Chart:
         title=lang.t("chart.matrix.title", level=level_name.capitalize()),
         summary=lang.t(
             "chart.matrix.summary",
-            localities=len(localities),
+            localities=lang.number(len(localities)),
             level=level_name,
-            indicators=len(indicators),
-            met=counts["met"],
-            close=counts["close"],
-            behind=counts["behind"],
-            none=counts["no-target"],
-            missing=counts["no-data"],
+            indicators=lang.number(len(indicators)),
+            met=lang.number(counts["met"]),
+            close=lang.number(counts["close"]),
+            behind=lang.number(counts["behind"]),
+            none=lang.number(counts["no-target"]),
+            missing=lang.number(counts["no-data"]),
         ),
         spec=spec,
         table=Table(
@@ -388,7 +447,7 @@ def _matrix(site, scores, level, localities, indicators, lang) -> Chart:
             tuple(table_rows),
         ),
         legend=tuple(state for state in STATUS_COLOURS if counts[state]),
-        prerender=True,
+        prerender=len(rows) <= STATIC_MOST_CELLS,
     )
 
 

@@ -1,21 +1,51 @@
-"""Chart types: how each kind of chart looks, built once per process with altair.
+"""Chart types: how each kind of chart looks, built with altair once, then kept in the cache.
 
 Each type is an altair chart turned into a Vega-Lite dict without schema validation (the tests
 validate it), with '@key' strings where its tooltips need words; `template` fills those in once
 per language, and `fill` makes a page's chart of it: the page's rows, a description and a few
 parameters. Layers are named (`_named`) so each kind of mark has its own class in the SVG.
+
+Importing altair takes half a second, longer than the rest of the real site's build, so the
+built types are kept as JSON in the chart cache (`prerender.cache_folder`), under a hash of this
+file and altair's version, and altair is imported only when that file is missing.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import sys
+import tempfile
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from . import i18n
+
+
+def _lazy_import(name: str) -> ModuleType:
+    """The module, imported at the first use of one of its attributes (importlib's recipe)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, f"{name} is not installed"
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    import altair as alt
+else:
+    alt = _lazy_import("altair")
 
 # Status colours: safe for colour-blind readers (blue against orange, no red against green) and
 # apart in lightness (CIELAB L* 33, 50, 70, 84, 100), so they stay distinct printed in greyscale.
@@ -52,23 +82,94 @@ def number_locale(language: str) -> dict[str, Any]:
     }
 
 
+class Spec(dict):
+    """A page's chart spec, which knows the `template` it was filled from (`base`)."""
+
+    base: dict
+
+
 def fill(
     spec: dict, rows: list[dict], description: str, height: int | None = None, **params: Any
-) -> dict:
+) -> Spec:
     """A page's chart: a `template` with this page's rows, description and parameters."""
-    return {
-        **spec,
+    filled = Spec(
+        spec,
         **({"height": height} if height else {}),
-        "data": {"values": rows},
-        "description": description,
-        "params": [{"name": name, "value": value} for name, value in sorted(params.items())],
-    }
+        data={"values": rows},
+        description=description,
+        params=[{"name": name, "value": value} for name, value in sorted(params.items())],
+    )
+    filled.base = spec
+    return filled
+
+
+def page_part(spec: dict) -> dict:
+    """What a page's chart holds beside its template's file (`published`): the keys it filled."""
+    base = getattr(spec, "base", None)
+    if base is None:
+        return spec
+    return {key: value for key, value in spec.items() if base.get(key) is not value}
+
+
+def published(spec: dict) -> tuple[str, bytes]:
+    """The file of the template a chart was filled from, shared by every page's chart of its
+    type and language, and named by its content so that a browser's copy is never stale: path
+    under assets/, bytes. static/chart.js adds the page's part to it."""
+    base = spec.base if isinstance(spec, Spec) else spec
+    found = _published.get(id(base))
+    if found is None:
+        content = json.dumps(base, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(content.encode()).hexdigest()[:16]
+        found = _published[id(base)] = (base, f"charts/{digest}.json", content.encode())
+    return found[1], found[2]
+
+
+_published: dict[int, tuple[dict, str, bytes]] = {}
+"""By the id of a template (one object per type and language), kept with it."""
+
+
+def template_files(languages: list[i18n.Locale]) -> dict[str, bytes]:
+    """Every chart type's template in every language, by output path."""
+    return dict(published(template(kind, lang)) for lang in languages for kind in TYPES)
 
 
 @functools.cache
 def chart_type(kind: str) -> dict:
-    """The chart type's spec, built with altair once per process, with '@key' for its words."""
-    return TYPES[kind]()
+    """The chart type's spec, with '@key' for its words: from the cache, else built with altair
+    (once per process) and cached."""
+    from .prerender import cache_folder  # prerender imports this module (through charts)
+
+    path = cache_folder() / f"type-{kind}-{_fingerprint()}.json"
+    try:
+        cached = json.loads(path.read_bytes())
+    except (OSError, ValueError):  # not cached yet, or damaged
+        cached = None
+    if isinstance(cached, dict):
+        return cached
+    spec = TYPES[kind]()
+    _write(path, json.dumps(spec, ensure_ascii=False).encode())  # in its order
+    return spec
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """What the built types depend on: this file's code and altair's version. So the
+    builders below use nothing from another module: a change there would not be seen."""
+    code = Path(__file__).read_bytes()
+    version = importlib.metadata.version("altair")
+    return hashlib.sha256(code + b"\naltair " + version.encode()).hexdigest()[:32]
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Atomically, so a concurrent build never reads half a file; a cache that cannot be
+    written only costs the next build time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
+            file.write(content)
+        os.replace(file.name, path)
+    except OSError:
+        pass
 
 
 def template(kind: str, lang: i18n.Locale) -> dict:
@@ -147,7 +248,7 @@ def _row_y() -> alt.Y:
 # discrete height ({"step": …}) would make Vega-Lite warn that it drops fitting the height.
 _FIT_WIDTH: dict[str, Any] = {
     "width": "container",
-    "autosize": alt.AutoSizeParams(type="fit-x", contains="padding"),
+    "autosize": {"type": "fit-x", "contains": "padding"},  # a dict: altair is not loaded yet
 }
 
 
@@ -171,7 +272,7 @@ def _row_words(base: alt.Chart) -> dict[str, alt.Chart]:
     return {"label": name, "figure": figure}
 
 
-def _row_x(field: str, axis: Any = alt.Undefined) -> alt.X:
+def _row_x(field: str, **axis: Any) -> alt.X:
     """The value axis of a bar chart, from 0 to `x_max`; the figures fill its right margin.
     A layer that leaves `axis` undefined shares the others' (None would hide it for all)."""
     return alt.X(
@@ -181,7 +282,7 @@ def _row_x(field: str, axis: Any = alt.Undefined) -> alt.X:
             range=[0, {"expr": f"width - {FIGURE_MARGIN}"}],
             nice=False,
         ),
-        axis=axis,
+        **axis,
     )
 
 
@@ -190,7 +291,7 @@ def _bars() -> dict:
     base = alt.Chart(alt.Data(name="rows"))
     x = _row_x(
         "value:Q",
-        alt.Axis(
+        axis=alt.Axis(
             title=None,
             tickCount={"expr": f"max(2, floor((width - {FIGURE_MARGIN}) / 90))"},
             labelOverlap=True,
@@ -247,9 +348,9 @@ def _disclosure_type() -> dict:
     ]
     track = base.mark_bar(
         height=14, yOffset=BAR_OFFSET, color=TRACK, stroke=MUTED, strokeWidth=0.5, aria=False
-    ).encode(x=_row_x("catalogue:Q", None), y=_row_y(), tooltip=tooltip)
+    ).encode(x=_row_x("catalogue:Q", axis=None), y=_row_y(), tooltip=tooltip)
     published = base.mark_bar(height=14, yOffset=BAR_OFFSET, color=BAR, aria=False).encode(
-        x=_row_x("published:Q", None), y=_row_y(), tooltip=tooltip
+        x=_row_x("published:Q", axis=None), y=_row_y(), tooltip=tooltip
     )
     words = _row_words(base)
     name, figure = words["label"], words["figure"].encode(text="value_text:N")

@@ -1,8 +1,11 @@
 """Comparing localities: the data file the compare page reads, and each locality's peers. Pure.
 
-The compare page (`static/compare.js`) builds its table and chart from `compare/data.json`, one
-file per language with every figure already formatted for that language (Babel), so the script
-formats nothing itself. Only localities with figures are in it: the rest have nothing to compare.
+The compare page (`static/compare.js`) builds its choices from `compare/data.json` and its table
+and chart from the files of figures it points to, one per province (`compare/figures/<id>.json`):
+at country scale every figure in one file weighed 13 MB, for a reader who compares two communes.
+There is a set of files per language, with every figure already formatted for that language
+(Babel), so the script formats nothing itself. Only localities with figures are in them: the rest
+have nothing to compare.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections import defaultdict
 
 from . import score
 from .i18n import Locale, collation_key
-from .model import Site
+from .model import LEVELS, Site
 from .score import Scores
 
 MOST_PEERS = 3  # with the locality itself, the page's limit of four
@@ -50,8 +53,9 @@ class Peers:
         return [other.id for other in same if other.id != locality_id][:MOST_PEERS]
 
 
-def data(site: Site, scores: Scores, lang: Locale, root: str) -> bytes:
-    """compare/data.json for one language; `root` leads from compare/ to the language's home."""
+def data(site: Site, scores: Scores, lang: Locale, root: str) -> dict[str, bytes]:
+    """data.json and figures/<province>.json, by path under compare/, for one language; `root`
+    leads from compare/ to the language's home."""
     indicators = [
         {
             "id": indicator.id,
@@ -74,27 +78,52 @@ def data(site: Site, scores: Scores, lang: Locale, root: str) -> bytes:
         for indicator in site.indicators.values()
         if indicator.scored
     ]
-    localities = {
-        locality.id: {
+    compared = [loc for loc in site.localities.values() if has_figures(scores, loc.id)]
+    parts: dict[str, dict[str, dict]] = defaultdict(dict)  # file → locality → its figures
+    localities = {}
+    for locality in compared:
+        province = score.province_of(site, locality.id)
+        part = f"figures/{province or locality.id}.json"
+        parts[part][locality.id] = {
+            indicator_id: _figure(site, scores, lang, locality.id, indicator_id)
+            for indicator_id in scores.localities[locality.id].latest
+        }
+        localities[locality.id] = {
             "name": lang.text(locality.name),
             "level": locality.level,
             "level_name": lang.t(f"level.{locality.level}"),
             "url": f"{root}localities/{locality.id}/",
-            "figures": {
-                indicator_id: _figure(site, scores, lang, locality.id, indicator_id)
-                for indicator_id in scores.localities[locality.id].latest
-            },
+            "province": province,
+            "figures": part,
         }
-        for locality in site.localities.values()
-        if has_figures(scores, locality.id)
-    }
+    by_name = sorted(compared, key=lambda loc: (collation_key(loc.name[lang.code]), loc.id))
     document = {
         "pillars": [
             {"id": pillar.id, "name": lang.text(pillar.name)} for pillar in site.config.pillars
         ],
         "indicators": indicators,
+        "levels": [  # the choices, in the order of the page's lists
+            {
+                "id": level,
+                "name": lang.t(f"level.{level}.plural").capitalize(),
+                "localities": [loc.id for loc in by_name if loc.level == level],
+            }
+            for level in LEVELS
+            if any(loc.level == level for loc in compared)
+        ],
         "localities": localities,
+        "provinces": [  # to narrow the choices down to one province's units
+            {"id": loc.id, "name": lang.text(loc.name), "former": loc.dissolved is not None}
+            for loc in sorted(
+                (site.localities[p] for p in {e["province"] for e in localities.values()} if p),
+                key=lambda loc: (collation_key(loc.name[lang.code]), loc.id),
+            )
+        ],
     }
+    return {"data.json": _json(document)} | {path: _json(part) for path, part in parts.items()}
+
+
+def _json(document: dict) -> bytes:
     return (json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 

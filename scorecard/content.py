@@ -53,7 +53,7 @@ def parse_document(path: str, text: str, problems: list[Problem]) -> Document:
     return Document(
         title=meta.get("title", ""),
         summary=meta.get("summary", ""),
-        html=to_html(body),
+        markdown=body,
         path=path,
     )
 

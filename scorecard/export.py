@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
+import itertools
 import json
 from datetime import date
 from typing import Any
@@ -38,44 +40,70 @@ def observations_csv(site: Site, observations: tuple[Observation, ...] | None = 
 
 
 def scorecard_json(site: Site, scores: Scores) -> bytes:
-    """Everything: settings, localities, indicators, sources, figures with status, disclosure."""
-    data = {
-        "site": _plain(site.config),
-        "localities": [_plain(locality) for locality in site.localities.values()],
-        "indicators": [_plain(indicator) for indicator in site.indicators.values()],
-        "sources": [_plain(source) for source in site.sources.values()],
-        "observations": [
+    """Everything: settings, localities, indicators, sources, figures with status, disclosure.
+
+    Compact, and encoded a thousand records at a time by json's C encoder: at country scale
+    (100,000 figures), the whole document made as Python objects, then indented (which json
+    encodes in pure Python), took 4 s and raised the build's peak memory by 480 MB."""
+    sections: dict[str, Any] = {
+        "site": site.config,
+        "localities": site.localities.values(),
+        "indicators": site.indicators.values(),
+        "sources": site.sources.values(),
+        "observations": (
             {
-                **_plain(obs),
+                **_fields(obs),
                 "status": status(obs, site.indicators[obs.indicator])
                 if obs.kind == "actual"
                 else None,
             }
             for obs in site.observations
-        ],
+        ),
         "disclosure": {
-            locality_id: {pillar: dataclasses.asdict(d) for pillar, d in result.disclosure.items()}
-            for locality_id, result in scores.localities.items()
+            locality_id: result.disclosure for locality_id, result in scores.localities.items()
         },
     }
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    chunks = []
+    for index, name in enumerate(sorted(sections)):
+        chunks.append((("{" if index == 0 else ",") + _encode(name) + ":").encode())
+        value = sections[name]
+        if isinstance(value, dict) or dataclasses.is_dataclass(value):
+            chunks.append(_encode(value).encode())
+            continue
+        items, separator = iter(value), b"["
+        while batch := list(itertools.islice(items, BATCH)):  # a thousand records at a time
+            chunks.append(separator + _encode(batch)[1:-1].encode())  # UTF-8: half a str's size
+            separator = b","
+        chunks.append(b"]" if separator == b"," else b"[]")
+    chunks.append(b"}\n")
+    return b"".join(chunks)
 
 
-def _plain(record: Any) -> Any:
-    """A dataclass as JSON-ready data, without the internal bookkeeping fields."""
-    if dataclasses.is_dataclass(record):
-        return {
-            f.name: _plain(getattr(record, f.name))
-            for f in dataclasses.fields(record)
-            if f.name != "where"  # a file:line of the repository, not data
-        }
-    if isinstance(record, tuple | list):
-        return [_plain(item) for item in record]
-    if isinstance(record, dict):
-        return {key: _plain(value) for key, value in record.items()}
-    if isinstance(record, date):
-        return record.isoformat()
-    return record
+BATCH = 1000  # records encoded at once: each call of the encoder costs as much as 20 records
+
+
+def _fields(record: Any) -> dict[str, Any]:
+    """A dataclass's fields, without the internal bookkeeping ones; the encoder does the rest."""
+    return {name: getattr(record, name) for name in _names(type(record))}
+
+
+@functools.cache
+def _names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "where")  # a file:line
+
+
+def _json_ready(value: Any) -> Any:
+    """What the encoder cannot write itself: dataclasses (as their fields) and dates."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value):
+        return _fields(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_encode = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_ready
+).encode
 
 
 def _number(value: float | None) -> str:

@@ -7,6 +7,7 @@ JSON Schemas, so the documentation, the validator and the editor's autocompletio
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -169,12 +170,20 @@ class ObservationFile:
 
 @dataclass(frozen=True)
 class Document:
-    """A Markdown narrative or page, already converted to sanitized HTML."""
+    """A Markdown narrative or page, shown as sanitized HTML."""
 
     title: str
     summary: str
-    html: str
+    markdown: str
     path: str
+
+    @functools.cached_property
+    def html(self) -> str:
+        """Made when a page first shows it: in the worker that renders the page, since 12,000
+        narratives take seconds to convert at country scale."""
+        from .content import to_html  # content reads the model
+
+        return to_html(self.markdown)
 
 
 @dataclass(frozen=True)

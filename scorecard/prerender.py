@@ -22,9 +22,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import drawing
 from .charts import STATIC_WIDTH, Chart, Charts
 
-VEGA_LITE = "6.4"  # the vendored vega-lite's minor version: static and live charts agree
 # vl-convert resolves relative links against Vega's default base URL; the site's are relative.
 _BASE_URL = re.compile(r'(xlink:href|href)="https://vega\.github\.io/vega-datasets/')
 UNUSED_FOR = 30 * 24 * 3600  # s
@@ -51,7 +51,7 @@ def prerender(charts: Charts, cache: Path, draw: bool = True) -> Drawn:
             "Install it with: python -m pip install vl-convert-python"
         )
         return Drawn(charts, (notice,), 0)
-    engine = f"vl-convert {vl_convert.__version__} vega-lite {VEGA_LITE}"
+    engine = f"vl-convert {vl_convert.__version__} vega-lite {drawing.VEGA_LITE}"
     to_draw = [
         (page, name, _static(chart))
         for page, found in charts.items()
@@ -68,8 +68,9 @@ def prerender(charts: Charts, cache: Path, draw: bool = True) -> Drawn:
         missing = {}
     if missing:
         _forget_unused(cache)
-    for key, static in missing.items():  # one at a time: vl-convert draws one at a time anyway
-        _memory[key] = _draw(vl_convert, static)
+    svgs = drawing.draw([("svg", json.loads(static)) for static in missing.values()])
+    for key, svg in zip(missing, svgs, strict=True):
+        _memory[key] = _BASE_URL.sub(r'\1="', svg)
         _write(cache, key, _memory[key])
     filled = {page: dict(found) for page, found in charts.items()}
     for page, name, static in to_draw:
@@ -96,11 +97,6 @@ def _key(static: str, engine: str) -> str:
     return hashlib.sha256(f"{engine}\n{static}".encode()).hexdigest()
 
 
-def _draw(vl_convert, static: str) -> str:
-    svg = vl_convert.vegalite_to_svg(json.loads(static), vl_version=VEGA_LITE)
-    return _BASE_URL.sub(r'\1="', svg)
-
-
 def _read(cache: Path, key: str) -> str | None:
     path = cache / f"{key}.svg"
     try:
@@ -112,9 +108,10 @@ def _read(cache: Path, key: str) -> str | None:
 
 
 def _forget_unused(cache: Path) -> None:
-    """SVGs no build used for a month: the cache grows only by the specs that changed."""
+    """SVGs no build used for a month, and chart types made by an older altair or
+    charttypes.py (read, not touched, by a build): the cache grows only by what changed."""
     month_ago = time.time() - UNUSED_FOR
-    for path in cache.glob("*.svg"):
+    for path in (*cache.glob("*.svg"), *cache.glob("type-*.json")):
         try:
             if path.stat().st_mtime < month_ago:
                 path.unlink()

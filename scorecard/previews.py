@@ -9,17 +9,20 @@ country scale most of the 15,000 units have none, and one PNG each would dominat
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
 import tempfile
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import vl_convert
 
+from . import drawing
 from .i18n import Locale
 from .model import Site
 from .score import Scores
@@ -48,8 +51,18 @@ class Previews:
     def __init__(self, site: Site, scores: Scores):
         self.site = site
         self.scores = scores
-        with_bars = sum(map(self._has_bars, site.localities))
-        self.every_unit = with_bars <= MOST_IMAGES
+        self.with_bars = sum(map(self._has_bars, site.localities))
+        self.every_unit = self.with_bars <= MOST_IMAGES
+
+    def after(self, site: Site, scores: Scores, localities: set[str]) -> Previews:
+        """The same once the figures of `localities` changed to `scores` (for `serve`): only
+        theirs are looked at again, not every unit's."""
+        updated = copy.copy(self)
+        updated.site, updated.scores = site, scores
+        updated.with_bars += sum(map(updated._has_bars, localities))
+        updated.with_bars -= sum(map(self._has_bars, localities))
+        updated.every_unit = updated.with_bars <= MOST_IMAGES
+        return updated
 
     def has_image(self, locality_id: str) -> bool:
         """Its own image: a unit with percentages, while few units have them; beyond that, a
@@ -73,8 +86,11 @@ class Previews:
             )
         return Preview(f"previews/site.{lang.code}.png", lang.text(self.site.config.title))
 
-    def images(self, locales: dict[str, Locale], cache: Path | None = None) -> dict[str, bytes]:
-        """Every preview PNG by output path; `cache` keeps them on disk across builds."""
+    def images(
+        self, locales: dict[str, Locale], cache: Path | None = None
+    ) -> Callable[[], dict[str, bytes]]:
+        """Every preview PNG by output path, begun (see `draw`); `cache` keeps them on disk
+        across builds."""
         specs = {}
         for code, lang in locales.items():
             specs[f"previews/site.{code}.png"] = self.site_spec(lang)
@@ -221,8 +237,9 @@ _drawn: dict[str, bytes] = {}
 """PNG by spec hash, for `serve`: a rebuild draws only the images whose data changed."""
 
 
-def draw(specs: dict[str, dict], cache: Path | None) -> dict[str, bytes]:
-    """PNG of each spec, from memory, the disk cache, or vl-convert (about 0.2 s each)."""
+def draw(specs: dict[str, dict], cache: Path | None) -> Callable[[], dict[str, bytes]]:
+    """PNG of each spec, from memory, the disk cache, or vl-convert (about 0.2 s each), begun:
+    the missing ones are drawn on the other cores until the result is called for."""
     engine = f"vl-convert {vl_convert.__version__}"
     keys = {path: _key(spec, engine) for path, spec in specs.items()}
     missing = {}
@@ -233,20 +250,21 @@ def draw(specs: dict[str, dict], cache: Path | None) -> dict[str, bytes]:
             _drawn[key] = cached
         else:
             missing[key] = specs[path]
-    for key, spec in missing.items():  # one by one: vl-convert is slower from several threads
-        _drawn[key] = _png(spec)
-        if cache is not None:
-            _write(cache / f"{key}.png", _drawn[key])
-    return {path: _drawn[key] for path, key in keys.items()}
+    pending = drawing.start([("png", spec) for spec in missing.values()])
+
+    def drawn() -> dict[str, bytes]:
+        for key, png in zip(missing, pending(), strict=True):
+            _drawn[key] = png
+            if cache is not None:
+                _write(cache / f"{key}.png", png)
+        return {path: _drawn[key] for path, key in keys.items()}
+
+    return drawn
 
 
 def _key(spec: dict, engine: str) -> str:
     text = json.dumps(spec, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(f"{engine}\n{text}".encode()).hexdigest()
-
-
-def _png(spec: dict) -> bytes:
-    return bytes(vl_convert.vegalite_to_png(spec, scale=1))
 
 
 def _read(path: Path) -> bytes | None:

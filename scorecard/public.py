@@ -31,13 +31,15 @@ def outputs(
     """Every file of the public site that is not a page or a static asset; `cache` is a folder
     where preview images are kept across builds."""
     languages = locales(site, catalogues)
+    images = previews.Previews(site, scores).images(languages, cache)  # drawn meanwhile
     files = dict(data) | opendata.locality_csvs(site)
-    files["data/datapackage.json"] = opendata.datapackage(site, files)
+    files |= opendata.datapackage(site, files)
     for code, lang in languages.items():
         prefix = "" if code == site.default_language else f"{code}/"
-        files[f"{prefix}compare/data.json"] = compare.data(site, scores, lang, "../")
+        for path, content in compare.data(site, scores, lang, "../").items():
+            files[f"{prefix}compare/{path}"] = content
     files |= feeds.feeds(site, languages)
     files["sitemap.xml"] = sitemap.sitemap(site, pages)
     files["robots.txt"] = sitemap.robots(site)
-    files |= previews.Previews(site, scores).images(languages, cache)
+    files |= images()
     return {path: content for path, content in files.items() if path not in data}

@@ -13,16 +13,17 @@ import hashlib
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import compare, i18n, opendata, previews, score, search, write
-from .model import LEVELS, Locality, Observation, Site
+from . import compare, i18n, opendata, previews, score, write
+from .model import LEVELS, Indicator, Locality, Observation, Site
 from .score import Scores
+from .templatecache import TemplateCache
 
 if TYPE_CHECKING:
     from .charts import Charts
@@ -95,11 +96,11 @@ def environment(templates: Path, assets: Mapping[str, bytes] | None = None) -> j
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=TemplateCache(templates.parent / ".cache" / "templates"),
         )
     env.globals.update(status=score.status, LEVELS=LEVELS, STATUSES=score.STATUSES, CSP=CSP)
     # Hashed once per build, not once per page: the charts' scripts weigh 840 kB.
     env.globals["integrity"] = functools.cache(functools.partial(integrity, assets or {}))
-    env.globals.update(SEARCHABLE=search.SEARCHABLE, plain=search.plain)
     return env
 
 
@@ -108,27 +109,62 @@ _environments: dict[Path, jinja2.Environment] = {}
 
 def pages(site: Site, scores: Scores | None = None) -> Iterator[Page]:
     """Every page, in a fixed order; with `scores`, also the pages of long lists."""
-    title = site.config.title
-    yield Page("", "overview.html", title)
+    yield Page("", "overview.html", site.config.title)
     for locality in site.localities.values():
-        yield Page(
-            f"localities/{locality.id}/", "locality.html", locality.name, {"locality": locality}
-        )
+        yield _locality_page(locality)
     for indicator in site.indicators.values():
-        yield Page(
-            f"indicators/{indicator.id}/",
-            "indicator.html",
-            indicator.name,
-            {"indicator": indicator},
-        )
-    for name in ("about", "methodology"):
-        titles = {language: site.pages[name, language].title for language in site.config.languages}
-        yield Page(f"{name}/", "page.html", titles, {"name": name})
+        yield _indicator_page(indicator)
+    for name in TEXT_PAGES:
+        yield _text_page(site, name)
     if scores is not None:
         yield from _list_pages(site, scores)
-    yield Page("sources/", "sources.html", {})
-    yield Page("compare/", "compare.html", {})
-    yield Page("search/", "search.html", {})
+    for name in SINGLE_PAGES:
+        yield Page(f"{name}/", f"{name}.html", {})
+
+
+TEXT_PAGES = ("about", "methodology")
+"""Pages written in content/pages/, shown with page.html."""
+SINGLE_PAGES = ("sources", "compare", "search")
+"""Pages shown with a template of their name."""
+
+
+def page_at(site: Site, scores: Scores, path: str) -> Page:
+    """The page of `pages(site, scores)` at `path` (one of theirs), made alone: `serve` renders
+    the few pages an edit changes without listing 30,000."""
+    match path.split("/")[:-1]:
+        case []:
+            return Page("", "overview.html", site.config.title)
+        case ["localities", locality_id]:
+            return _locality_page(site.localities[locality_id])
+        case ["indicators", indicator_id]:
+            return _indicator_page(site.indicators[indicator_id])
+        case ["indicators", indicator_id, level, number]:
+            rows = scores.ranking[indicator_id][level]
+            return _ranking_page(site.indicators[indicator_id], level, int(number), rows)
+        case ["provinces", province]:
+            return _province_page(site, province, _units_by_province(site)[province])
+        case [name] if name in TEXT_PAGES:
+            return _text_page(site, name)
+        case [name] if name in SINGLE_PAGES:
+            return Page(f"{name}/", f"{name}.html", {})
+    raise KeyError(f"no page at {path!r}")
+
+
+def _locality_page(locality: Locality) -> Page:
+    return Page(
+        f"localities/{locality.id}/", "locality.html", locality.name, {"locality": locality}
+    )
+
+
+def _indicator_page(indicator: Indicator) -> Page:
+    return Page(
+        f"indicators/{indicator.id}/", "indicator.html", indicator.name, {"indicator": indicator}
+    )
+
+
+def _text_page(site: Site, name: str) -> Page:
+    titles = {language: site.pages[name, language].title for language in site.config.languages}
+    return Page(f"{name}/", "page.html", titles, {"name": name})
 
 
 LIST_LIMIT = 100
@@ -143,40 +179,66 @@ def _list_pages(site: Site, scores: Scores) -> Iterator[Page]:
     """Pages 2… of each long ranking, and per province the units of a level too long to list."""
     for indicator in site.indicators.values():
         for level, rows in scores.ranking[indicator.id].items():
-            count = pages_of(len(rows))
-            for number in range(2, count + 1):
-                yield Page(
-                    f"indicators/{indicator.id}/{level}/{number}/",
-                    "ranking.html",
-                    indicator.name,
-                    {
-                        "indicator": indicator,
-                        "level": level,
-                        "number": number,
-                        "count": count,
-                        "rows": rows[(number - 1) * LIST_LIMIT : number * LIST_LIMIT],
-                    },
-                )
+            for number in range(2, pages_of(len(rows)) + 1):
+                yield _ranking_page(indicator, level, number, rows)
     if all(len(units) <= LIST_LIMIT for units in _by_level(site).values()):
         return
     for province, units in _units_by_province(site).items():
-        yield Page(
-            f"provinces/{province}/",
-            "province.html",
-            site.localities[province].name,
-            {"province": site.localities[province], "units_by_level": units},
-        )
+        yield _province_page(site, province, units)
+
+
+def _ranking_page(indicator: Indicator, level: str, number: int, rows: list) -> Page:
+    """Page `number` of the ranking of a level (`rows`, every one) for an indicator."""
+    return Page(
+        f"indicators/{indicator.id}/{level}/{number}/",
+        "ranking.html",
+        indicator.name,
+        {
+            "indicator": indicator,
+            "level": level,
+            "number": number,
+            "count": pages_of(len(rows)),
+            "rows": rows[(number - 1) * LIST_LIMIT : number * LIST_LIMIT],
+        },
+    )
+
+
+def _province_page(site: Site, province: str, units: dict[str, list[Locality]]) -> Page:
+    return Page(
+        f"provinces/{province}/",
+        "province.html",
+        site.localities[province].name,
+        {"province": site.localities[province], "units_by_level": units},
+    )
+
+
+def paged_alike(before: Scores, after: Scores) -> bool:
+    """Whether two scorings of the same site have the same pages: their rankings are cut into
+    as many pages (the other pages depend on what an edit of figures leaves alone)."""
+    return _paged(before) == _paged(after)
+
+
+def _paged(scores: Scores) -> dict[tuple[str, str], int]:
+    return {
+        (indicator, level): pages_of(len(rows))
+        for indicator, levels in scores.ranking.items()
+        for level, rows in levels.items()
+        if len(rows) > LIST_LIMIT
+    }
 
 
 def _of_site(make: Callable[[Site], Any]) -> Callable[[Site], Any]:
-    """`make(site)`, remembered for the last site it was asked about: the page list and the
-    shared context ask several times per build."""
+    """`make(site)`, of the site's localities only, remembered for the last localities it was
+    asked about: the page list and the shared context ask several times per build, and the
+    edits `serve` rebuilds keep the localities."""
     last: list = [None, None]
 
     def remembered(site: Site) -> Any:
-        if last[0] is not site:
-            last[:] = [site, make(site)]
-        return last[1]
+        localities, made = last  # one read: `serve` renders in a thread too
+        if localities is not site.localities:
+            made = make(site)
+            last[:] = [site.localities, made]
+        return made
 
     return remembered
 
@@ -192,9 +254,10 @@ def _by_level(site: Site) -> dict[str, list[Locality]]:
 def _units_by_province(site: Site) -> dict[str, dict[str, list[Locality]]]:
     """Province id → level → the district- and commune-level units under it, in data order."""
     units: dict[str, dict[str, list[Locality]]] = defaultdict(lambda: defaultdict(list))
+    provinces = score.provinces(site)
     for locality in site.localities.values():
         if locality.level != "province":
-            province = score.province_of(site, locality.id)
+            province = provinces[locality.id]
             if province is not None:
                 units[province][locality.level].append(locality)
     return {province: dict(levels) for province, levels in units.items()}
@@ -206,22 +269,35 @@ def render(
     templates: Path,
     catalogues: dict[str, dict[str, str]],
     assets: Mapping[str, bytes] | None = None,
-    only: Callable[[str], bool] | None = None,
+    wanted: Collection[tuple[str, str]] | None = None,
     charts: Charts | None = None,
     into: Path | None = None,
+    common: dict[str, Any] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+    fork: bool = True,
 ) -> dict[str, bytes]:
-    """Every page (or those whose output path `only` accepts), rendered on every core, with the
-    `charts` of the overview and indicator pages (a locality's are made with its page).
+    """Every page (or the `wanted` ones: (language, path) of pages of `pages`), rendered on
+    every core, with the `charts` of the overview and indicator pages (a locality's are made
+    with its page) and the `common` context of the site, if already made (`shared_context`).
 
     With `into` (a folder being built, see `write.staging`), each page is written there by the
     process that rendered it and maps to b"" here: at country scale the pages' bytes, gathered
-    in one process, would take over a gigabyte."""
-    renderer = _Renderer(site, scores, environment(templates, assets), catalogues, charts or {})
+    in one process, would take over a gigabyte.
+
+    `meanwhile` is called in this process while the workers render: the files made beside the
+    pages use a core that would otherwise wait. Without `fork`, pages are rendered here only:
+    a thread must not fork while others run (a worker could inherit a lock held forever)."""
+    renderer = _Renderer(
+        site, scores, environment(templates, assets), catalogues, charts or {}, common
+    )
     renderer.into = into
-    jobs = [job for job in renderer.jobs() if only is None or only(job[0])]
-    if len(jobs) < PARALLEL_FROM or WORKERS < 2:
-        return dict(renderer.emit(job) for job in jobs)
-    return _render_in_parallel(renderer, jobs)
+    jobs = renderer.jobs(wanted)
+    if len(jobs) < PARALLEL_FROM or WORKERS < 2 or not fork:
+        rendered = dict(renderer.emit(job) for job in jobs)
+        if meanwhile is not None:
+            meanwhile()
+        return rendered
+    return _render_in_parallel(renderer, jobs, meanwhile)
 
 
 def output_paths(site: Site, scores: Scores) -> Iterator[str]:
@@ -252,26 +328,40 @@ WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 
 class _Renderer:
     """Everything a page needs, built once; forked worker processes inherit it without copying."""
 
-    def __init__(self, site: Site, scores: Scores, env: jinja2.Environment, catalogues, charts):
+    def __init__(
+        self, site: Site, scores: Scores, env: jinja2.Environment, catalogues, charts, common=None
+    ):
         self.site = site
         self.charts = charts
         self.env = env
-        env.globals["reuse"] = opendata.Reuse(site)  # a global: macros use it without context
         default = site.default_language
         self.locales = {
             language: i18n.Locale(language, catalogues.get(language, {}), catalogues[default])
             for language in site.config.languages
         }
         self.scores = scores
-        self.common = shared_context(site, scores)
+        self.common = shared_context(site, scores) if common is None else common
+        env.globals["reuse"] = self.common["reuse"]  # a global: macros use it without context
         self.into: Path | None = None
 
-    def jobs(self) -> list[tuple[str, str, Page]]:
-        """(output path, language, page) for every page of every language, then the 404 page."""
+    def jobs(
+        self, wanted: Collection[tuple[str, str]] | None = None
+    ) -> list[tuple[str, str, Page]]:
+        """(output path, language, page) for every page of every language, then the 404 page;
+        or for the `wanted` (language, path) only."""
         default = self.site.default_language
         prefixes = {
             language: "" if language == default else f"{language}/" for language in self.locales
         }
+        if wanted is not None:
+            return [
+                (
+                    prefixes[language] + path + "index.html",
+                    language,
+                    page_at(self.site, self.scores, path),
+                )
+                for language, path in sorted(wanted)
+            ]
         jobs = [
             (prefixes[language] + page.path + "index.html", language, page)
             for page in _page_list(self.site, self.scores)
@@ -333,7 +423,9 @@ def _render_chunk(jobs: list[tuple[str, str, Page]]) -> list[tuple[str, bytes]] 
     return rendered
 
 
-def _render_in_parallel(renderer: _Renderer, jobs: list) -> dict[str, bytes]:
+def _render_in_parallel(
+    renderer: _Renderer, jobs: list, meanwhile: Callable[[], None] | None = None
+) -> dict[str, bytes]:
     """Chunks of pages across forked workers, in order. A template error is raised again here,
     by rendering the failing page in this process, so it keeps its template traceback."""
     global _forked
@@ -348,7 +440,10 @@ def _render_in_parallel(renderer: _Renderer, jobs: list) -> dict[str, bytes]:
     gc.freeze()  # the workers share the site with this process: collecting would copy it
     try:
         with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            for chunk, result in zip(chunks, pool.imap(_render_chunk, chunks), strict=True):
+            results = pool.imap(_render_chunk, chunks)  # the workers start at once
+            if meanwhile is not None:
+                meanwhile()
+            for chunk, result in zip(chunks, results, strict=True):
                 if isinstance(result, int):
                     renderer.render(chunk[result])  # raises with the template's traceback
                     raise RuntimeError(f"{chunk[result][0]} failed only in a worker process")
@@ -397,23 +492,16 @@ def shared_context(site: Site, scores: Scores) -> dict[str, Any]:
     by_level = _by_level(site)
     by_province = _units_by_province(site)
     provinces = sorted_by_name([site.localities[p] for p in by_province], site.default_language)
-    missing = _Lazy(  # by indicator, made when its page is: 15,000 units × 40 indicators
-        lambda indicator_id: [
-            locality
-            for level in site.indicators[indicator_id].levels
-            for locality in by_level[level]
-            if indicator_id not in scores.localities[locality.id].latest
-        ]
-    )
     figures_by_source: dict[str, int] = defaultdict(int)
     for obs in site.observations:
         figures_by_source[obs.source] += 1
+    shown = previews.Previews(site, scores)
     return {
         "site": site,
         "scores": scores,
         "relations": Relations.of(site),
         "by_level": by_level,
-        "missing_by_indicator": missing,
+        "missing_by_indicator": _missing(site, scores),
         "unscored": {
             indicator.id for indicator in site.indicators.values() if not indicator.scored
         },
@@ -431,9 +519,58 @@ def shared_context(site: Site, scores: Scores) -> dict[str, Any]:
             ]
             for level in LEVELS
         },
-        "preview_of": previews.Previews(site, scores).of,
+        "previews": shown,
+        "preview_of": shown.of,
         "peers": compare.Peers(site, scores),
+        "reuse": opendata.Reuse(site),
     }
+
+
+def shared_context_after(
+    common: dict[str, Any], site: Site, scores: Scores, localities: set[str]
+) -> dict[str, Any]:
+    """`shared_context(site, scores)` made from `common`, the context before the figures of
+    `localities` changed (for `serve`): what depends on the localities, indicators and sources
+    is kept; what counts figures is counted again for `localities` only, not for 15,000."""
+    site_before, before = common["site"], common["scores"]
+    frame = ("config", "localities", "indicators", "sources", "pages")
+    if any(getattr(site, name) is not getattr(site_before, name) for name in frame):
+        return shared_context(site, scores)
+    figures_by_source = dict(common["figures_by_source"])
+    for locality in localities:
+        for obs in score.figures_of(site_before, locality):
+            figures_by_source[obs.source] -= 1
+        for obs in score.figures_of(site, locality):
+            figures_by_source[obs.source] = figures_by_source.get(obs.source, 0) + 1
+    flipped = any(  # a unit got its first figure, or lost its last: peers are units with figures
+        bool(before.localities[loc].latest) != bool(scores.localities[loc].latest)
+        for loc in localities
+    )
+    shown = common["previews"].after(site, scores, localities)
+    return common | {
+        "site": site,
+        "scores": scores,
+        "missing_by_indicator": _missing(site, scores),
+        "figures_by_source": {source: n for source, n in figures_by_source.items() if n},
+        "previews": shown,
+        "preview_of": shown.of,
+        "peers": compare.Peers(site, scores) if flipped else common["peers"],
+        "reuse": common["reuse"].after(site, localities),
+    }
+
+
+def _missing(site: Site, scores: Scores) -> dict[str, list[Locality]]:
+    """Indicator id → the units open to it without a figure, made when its page is (15,000
+    units × 40 indicators up front)."""
+    by_level = _by_level(site)
+    return _Lazy(
+        lambda indicator_id: [
+            locality
+            for level in site.indicators[indicator_id].levels
+            for locality in by_level[level]
+            if indicator_id not in scores.localities[locality.id].latest
+        ]
+    )
 
 
 class _Lazy(dict):
@@ -482,8 +619,7 @@ def stale(
         for loc in localities
         if bool(before.localities[loc].latest) != bool(after.localities[loc].latest)
     }
-    if flipped:
-        paths.add("compare/")  # it lists the units with figures
+    if flipped:  # (the compare page's choices are in compare/data.json, made by `gather`)
         peers = compare.Peers(site, after)  # each unit's page links to peers with figures
         groups = {peers.group(loc) for loc in flipped}
         paths |= {
@@ -526,4 +662,4 @@ def stale(
 
 
 def _figures_of(site: Site, localities: set[str]) -> list[Observation]:
-    return [obs for obs in site.observations if obs.locality in localities]
+    return [obs for locality in localities for obs in score.figures_of(site, locality)]

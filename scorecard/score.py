@@ -11,7 +11,10 @@ No composite score is computed: the pages give each count it would rest on.
 
 from __future__ import annotations
 
+import bisect
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -107,43 +110,80 @@ def rescore(scores: Scores, site: Site, changed: set[str]) -> Scores:
     for locality_id in changed:
         locality = site.localities[locality_id]
         before = localities[locality_id].latest.keys()
-        observations = [obs for obs in site.observations if obs.locality == locality_id]
         localities[locality_id] = _locality_score(
-            locality, observations, site, catalogues[locality.level]
+            locality, list(figures_of(site, locality_id)), site, catalogues[locality.level]
         )
         moved |= {(ind, locality.level) for ind in before | localities[locality_id].latest.keys()}
     ranking = {indicator: dict(levels) for indicator, levels in scores.ranking.items()}
     ranks, province_ranks = dict(scores.ranks), dict(scores.province_ranks)
-    provinces = {province_of(site, locality_id) for locality_id in changed}
+    where = provinces(site)
+    changed_provinces = {where[locality_id] for locality_id in changed}
     for indicator_id, level in moved:
         old = ranking[indicator_id].get(level, [])
-        for locality_id, _, _ in old:
-            ranks.pop((locality_id, indicator_id), None)
-        rows = [(loc, obs) for loc, obs, _ in old if loc not in changed] + [
+        gone = [(loc, indicator_id) for loc in changed if site.localities[loc].level == level]
+        for key in gone:  # the other units of the ranking stay in it, ranked again below
+            ranks.pop(key, None)
+            province_ranks.pop(key, None)
+        added = [
             (loc, localities[loc].latest[indicator_id])
             for loc in changed
             if site.localities[loc].level == level and indicator_id in localities[loc].latest
         ]
-        new = _sorted_and_ranked(site.indicators[indicator_id], rows)
+        new, ranked_again = _reranked(old, changed, added, site.indicators[indicator_id])
         levels = ranking[indicator_id] | {level: new}
         ranking[indicator_id] = {lv: levels[lv] for lv in LEVELS if levels.get(lv)}
-        ranks |= {(loc, indicator_id): rank for loc, _, rank in new}
+        ranks.update(((loc, indicator_id), rank) for loc, _, rank in ranked_again)
         if level == "province":
             continue
-        where = {loc: province_of(site, loc) for loc, _, _ in old + new}
-        for province in provinces:  # ranks within a province move in that province only
-            for loc, _, _ in old:
-                if where[loc] == province:
-                    province_ranks.pop((loc, indicator_id), None)
+        for province in changed_provinces:  # ranks within a province move in it only
             group = [(loc, obs) for loc, obs, _ in new if where[loc] == province]
             province_ranks |= {(loc, indicator_id): rank for loc, _, rank in _ranked(group)}
     return Scores(localities, ranking, ranks, province_ranks)
 
 
+def _reranked(old: list, changed: set[str], added: list, indicator: Indicator) -> tuple[list, list]:
+    """The ranking `old` with the rows of `changed` units taken out and `added` put in place,
+    ranked; and its rows whose rank is new. The rank of a row depends on how many rows are
+    better: when a figure moves among 1,600 communes, the rows between its old and new place
+    are ranked again, not the 1,600."""
+    order = _best_first(indicator)
+    moved = [index for index, row in enumerate(old) if row[0] in changed]
+    rows = [row for row in old if row[0] not in changed]
+    for locality_id, obs in added:
+        bisect.insort(rows, (locality_id, obs, None), key=order)
+    moved += [index for index, row in enumerate(rows) if row[0] in changed]
+    if len(rows) != len(old):  # every rank is out of a new count
+        rows = _ranked([(locality_id, obs) for locality_id, obs, _ in rows])
+        return rows, rows
+    if not moved:
+        return rows, []
+    start, last = min(moved), max(moved)  # beyond `last`, each index holds the row it held
+    position = rows[start - 1][2].position if start else 1
+    ranked_again = []
+    for index in range(start, len(rows)):
+        locality_id, obs, rank = rows[index]
+        if index and obs.value != rows[index - 1][1].value:
+            position = index + 1
+        if index > last and rank == _rank(position, len(rows)):
+            break  # so do the rows after it: ranks follow from the row before and the values
+        rows[index] = (locality_id, obs, _rank(position, len(rows)))
+        ranked_again.append(rows[index])
+    return rows, ranked_again
+
+
 def _sorted_and_ranked(indicator: Indicator, rows: list[tuple[str, Observation]]):
-    better_first = -1 if indicator.direction == "higher" else 1
-    rows.sort(key=lambda row: (better_first * row[1].value, row[0]))
+    rows.sort(key=_best_first(indicator))
     return _ranked(rows)
+
+
+def _best_first(indicator: Indicator) -> Callable[[tuple[str, Observation]], tuple]:
+    """The order of a ranking's rows (locality id, figure): the best figure first, then by id."""
+    better_first = -1 if indicator.direction == "higher" else 1
+    return lambda row: (better_first * row[1].value, row[0])
+
+
+_rank = functools.cache(Rank)
+"""Ranks are values: one object for each place and count, not one per row of every ranking."""
 
 
 def _ranks(ranking) -> dict[tuple[str, str], Rank]:
@@ -223,12 +263,12 @@ def _ranked(rows: list[tuple[str, Observation]]) -> list[tuple[str, Observation,
     for index, (locality_id, obs) in enumerate(rows):
         if index == 0 or obs.value != rows[index - 1][1].value:
             position = index + 1
-        ranked.append((locality_id, obs, Rank(position, len(rows))))
+        ranked.append((locality_id, obs, _rank(position, len(rows))))
     return ranked
 
 
 def _province_ranks(site: Site, ranking) -> dict[tuple[str, str], Rank]:
-    provinces = {locality_id: province_of(site, locality_id) for locality_id in site.localities}
+    where = provinces(site)
     ranks = {}
     for indicator_id, levels in ranking.items():
         for level, rows in levels.items():
@@ -236,7 +276,7 @@ def _province_ranks(site: Site, ranking) -> dict[tuple[str, str], Rank]:
                 continue
             groups: dict[str | None, list] = defaultdict(list)
             for locality_id, obs, _ in rows:
-                groups[provinces[locality_id]].append((locality_id, obs))
+                groups[where[locality_id]].append((locality_id, obs))
             for group in groups.values():
                 for locality_id, _, rank in _ranked(group):
                     ranks[locality_id, indicator_id] = rank
@@ -251,3 +291,28 @@ def province_of(site: Site, locality_id: str) -> str | None:
             return None
         locality = site.localities[locality.parent]
     return locality.id
+
+
+def provinces(site: Site) -> dict[str, str | None]:
+    """`province_of` every unit, worked out once for a site's localities: the edits `serve`
+    rebuilds keep them (an edit of other files builds everything again)."""
+    localities, found = _provinces
+    if localities is not site.localities:
+        found = {locality_id: province_of(site, locality_id) for locality_id in site.localities}
+        _provinces[:] = [site.localities, found]
+    return found
+
+
+_provinces: list = [None, {}]
+
+
+def figures_of(site: Site, locality_id: str) -> tuple[Observation, ...]:
+    """A unit's observations, found by halving: `validate` sorts them by locality first."""
+    observations = site.observations
+    start = bisect.bisect_left(observations, locality_id, key=_locality)
+    end = bisect.bisect_right(observations, locality_id, lo=start, key=_locality)
+    return observations[start:end]
+
+
+def _locality(obs: Observation) -> str:
+    return obs.locality

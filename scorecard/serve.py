@@ -5,13 +5,16 @@ with the errors instead of a stale page, and the server keeps running until the 
 
 The kernel says which files were saved (inotify, through watchfiles); their content hashes say
 whether they changed. An edit of observation files or narratives only re-renders the pages that
-depend on it (`build.regenerate`), writes those whose bytes changed and reloads the browser;
-the outputs that gather every locality (data files, feeds, previews, search index) follow in
-the background. Any other edit rebuilds everything, writing only the files whose bytes changed.
+depend on it (`build.regenerate`) and writes those whose bytes changed: the edited units' own
+pages first, and the browser reloads; then, in the background, the other pages it changed (its
+rankings, the units whose rank it moved), and the browser reloads again, then the outputs that
+gather every locality (data files, feeds, previews, search index). Any other edit rebuilds
+everything, writing only the files whose bytes changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import html
@@ -19,7 +22,7 @@ import mimetypes
 import sys
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 import watchfiles
@@ -29,7 +32,7 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
 from . import search, write
-from .build import Built, gather, generate, redraw, regenerate
+from .build import Built, catch_up, gather, generate, redraw, regenerate
 from .errors import BuildError
 
 WATCHED = ("site.yaml", "data", "content", "templates", "static", "locales")
@@ -48,6 +51,10 @@ class DevSite:
         self.lock = threading.Lock()  # one writer at a time: an edit, or the background
         self.edits = 0
         self.settling: threading.Thread | None = None
+        self.indexed = ""
+        """Digest of the records of the search index written (`search.digest`)."""
+        self.reload: Callable[[], None] = lambda: None
+        """Reloads the browsers, from any thread (the watcher says how)."""
 
     def rebuild(self, changed: Collection[str] = ()) -> None:
         """Build again after `changed` (absolute paths; empty: build everything)."""
@@ -56,7 +63,8 @@ class DevSite:
         try:
             built = None
             if self.built is not None and relative and not self.errors:
-                built = regenerate(self.built, relative)
+                with _no_collection():
+                    built = regenerate(self.built, relative, own_first=True)
             partial = built is not None
             if built is None:
                 if self.settling is not None:
@@ -83,11 +91,12 @@ class DevSite:
             else:
                 gone = set(self.written) - built.files.keys()
                 changed_files = write.refresh(built.files, self.out, self.written, gone)
-        previous, self.built = self.built, dataclasses.replace(built, files={})  # hashes kept
+            previous, self.built = self.built, dataclasses.replace(built, files={})  # hashes kept
         self.errors = []
+        follow = f"; {len(built.pending)} more page(s), data files and search index follow."
         print(
             f"Rebuilt in {time.perf_counter() - started:.2f} s, {len(changed_files)} file(s) "
-            "changed" + ("; data files and search index follow." if partial else ".")
+            "changed" + (follow if partial else ".")
         )
         if partial:
             self._settle_in_background()
@@ -107,9 +116,10 @@ class DevSite:
             return path
 
     def _settle_in_background(self) -> None:
-        """Build-time SVGs of the charts the edit changed, data files, feeds, previews and the
-        search index, for the last edit, in a thread; one at a time: a newer edit's pass starts
-        when the running one ends."""
+        """The other pages the edit changed (its rankings, the units whose rank it moved; the
+        browsers reload again), then build-time SVGs of the charts it changed, data files,
+        feeds, previews and the search index, for the last edit, in a thread; one at a time: a
+        newer edit's pass starts when the running one ends."""
         if self.settling is not None and self.settling.is_alive():
             return  # it looks again for a newer edit when it ends
         self.settling = threading.Thread(target=self._settle, daemon=True)
@@ -118,13 +128,29 @@ class DevSite:
     def _settle(self) -> None:
         settled = -1
         while settled != self.edits:
-            settled, built = self.edits, self.built
+            with self.lock:
+                settled, built = self.edits, self.built
             assert built is not None and built.basis is not None
             try:
+                if built.pending:
+                    caught = catch_up(built, fork=False)
+                    with self.lock:
+                        if settled != self.edits:
+                            continue  # a newer edit came in: its pending pages include these
+                        changed = write.refresh(caught.files, self.out, self.written)
+                        self.built = built = dataclasses.replace(caught, files={})
+                    print(f"{len(changed)} more page(s) the edit changed written.")
+                    if changed:
+                        self.reload()
                 redrawn = redraw(built)
                 extras = gather(
                     built.site, built.scores, built.basis.catalogues, self.root, built.pages
                 )
+            except BuildError as error:  # in a page left for later: shown like any other
+                self.errors = [str(problem) for problem in error.problems]
+                print("\n".join(self.errors), file=sys.stderr)
+                self.reload()
+                return
             except Exception as error:  # a bug must not stop the server while the editor works
                 print(f"{type(error).__name__}: {error}", file=sys.stderr)
                 return
@@ -139,8 +165,15 @@ class DevSite:
             print(f"Data files and search index updated, {len(changed)} file(s) changed.")
 
     def _index(self) -> None:
+        """The search index, when its records changed: an edit of figures changes none."""
+        built = self.built
+        assert built is not None and built.basis is not None
+        records = search.records(built.site, built.basis.catalogues)
+        if (digest := search.digest(records)) == self.indexed:
+            return
         try:
-            search.index(self.out)
+            search.index(self.out, records)
+            self.indexed = digest
         except BuildError as error:
             self.errors = [str(problem) for problem in error.problems]
             print("\n".join(self.errors), file=sys.stderr)
@@ -184,6 +217,20 @@ class DevSite:
         return [body]
 
 
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """No garbage collection while an edit is shown: the young objects' collections would look
+    again and again at the new site's big lists (8 ms each at country scale); it makes few
+    cycles, collected after."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 class _Watcher(Watcher):
     """livereload's own watcher asks every watched file for its modification time every 0.8 s
     (18,000 files at country scale); this one is told by the kernel as soon as a file is saved,
@@ -197,6 +244,7 @@ class _Watcher(Watcher):
 
     def start(self, callback) -> bool:
         loop = IOLoop.current()
+        self.dev.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters)
 
         def watch() -> None:
             for changes in watchfiles.watch(*self.paths, debounce=30, step=10):

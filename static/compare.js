@@ -1,50 +1,88 @@
-// The compare page: two to four localities side by side, as a table and a bar chart, built from
-// compare/data.json (every figure already formatted for the page's language). The choice lives
-// in the address (?id=a&id=b), so a comparison can be shared; without JavaScript the page lists
-// every locality with a link to its scorecard.
+// The compare page: two to four localities side by side, as a table and a bar chart. The choices
+// come from compare/data.json (a province filter narrows thousands of them down), the figures
+// (already formatted for the page's language) from the file of each chosen locality's province,
+// compare/figures/<id>.json, so a reader loads only those. The choice lives in the address (?id=a&id=b), so a comparison can be shared; without
+// JavaScript the page lists every locality (long lists by province) with a link to its scorecard.
 (() => {
   "use strict";
   const form = document.getElementById("compare-form");
   if (!form) return;
   const MOST = 4;
   const SVG = "http://www.w3.org/2000/svg";
-  const selects = [...form.querySelectorAll("select")];
+  const selects = [...form.querySelectorAll(".compare-picks select")];
+  const provinceFilter = document.getElementById("compare-province");
   const status = document.getElementById("compare-status");
   const result = document.getElementById("compare-result");
   const tableBox = document.getElementById("compare-table");
   const chartBox = document.getElementById("compare-chart");
   const messages = JSON.parse(document.getElementById("compare-messages").textContent);
-  let data = null;
+  const source = new URL(form.dataset.source, location.href);
+  const files = {};  // what each file fetched holds, by its address
 
   function chosen() {
     const ids = new URLSearchParams(location.search).getAll("id").filter(Boolean);
     return [...new Set(ids)].slice(0, MOST);
   }
 
-  async function load() {
-    if (!data) {
-      const response = await fetch(new URL(form.dataset.source, location.href));
+  async function json(path) {
+    const address = new URL(path, source).href;
+    if (!(address in files)) {
+      const response = await fetch(address);
       if (!response.ok) throw new Error(`${response.status} ${response.url}`);
-      data = await response.json();
+      files[address] = await response.json();
     }
-    return data;
+    return files[address];
+  }
+
+  // The choices: each level's localities with figures, by name; with a province picked in the
+  // filter, the provinces and that province's units (and whatever is chosen already).
+  function fillChoices(all) {
+    const province = provinceFilter.value;
+    for (const select of selects) {
+      const keep = select.value;
+      select.replaceChildren(select.options[0]);
+      for (const level of all.levels) {
+        const group = document.createElement("optgroup");
+        group.label = level.name;
+        for (const id of level.localities) {
+          const locality = all.localities[id];
+          if (!province || level.id === "province" || locality.province === province || id === keep) {
+            group.append(new Option(locality.name, id));
+          }
+        }
+        if (group.children.length) select.append(group);
+      }
+      select.value = keep;
+    }
+  }
+
+  function fillProvinces(all) {
+    if (provinceFilter.options.length > 1) return;
+    for (const province of all.provinces) {
+      const name = province.former ? `${province.name} (${messages.former})` : province.name;
+      provinceFilter.append(new Option(name, province.id));
+    }
   }
 
   async function show() {
     const ids = chosen();
-    selects.forEach((select, index) => {
-      select.value = ids[index] || "";
-    });
     keepChoiceInSwitcher();
     status.textContent = messages.loading;
-    let all;
+    let all, localities;
     try {
-      all = await load();
+      all = await json(source);
+      fillProvinces(all);
+      if (selects[0].options.length < 2) fillChoices(all);
+      const known = ids.filter((id) => id in all.localities);
+      const parts = await Promise.all(known.map((id) => json(all.localities[id].figures)));
+      localities = known.map((id, index) => ({ id, ...all.localities[id], figures: parts[index][id] }));
     } catch (error) {
       status.textContent = messages.error;
       throw error;
     }
-    const localities = ids.filter((id) => id in all.localities).map((id) => ({ id, ...all.localities[id] }));
+    selects.forEach((select, index) => {
+      select.value = ids[index] || "";
+    });
     if (localities.length < 2) {
       status.textContent = messages.pick_more;
       result.hidden = true;
@@ -207,6 +245,7 @@
     choose();
   });
   for (const select of selects) select.addEventListener("change", choose);
+  provinceFilter.addEventListener("change", async () => fillChoices(await json(source)));
   form.hidden = false;
   show();
 })();

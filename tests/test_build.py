@@ -40,7 +40,8 @@ def test_failed_build_leaves_the_previous_site_untouched(project, tmp_path):
     with pytest.raises(BuildError):
         build(project.root, out)
     assert tree_digest(out) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left
+    # no staging folder left (".cache" is the project's: compiled templates)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("._site")] == []
 
 
 def test_a_failure_while_writing_leaves_the_previous_site(project, tmp_path, monkeypatch):

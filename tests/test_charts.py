@@ -237,7 +237,7 @@ def test_charts_follow_the_scores(project):
     assert [r["value_text"] for r in pillar.spec["data"]["values"]] == ["35,4%"]  # posts unscored
     matrix = found["en", ""]["matrix-commune"]
     assert [(r["row"], r["status"], r["href"]) for r in matrix.spec["data"]["values"]] == [
-        ("Cê Commune", "no-data", None)
+        ("Cê Commune", "no-data", "")  # no link: Vega-Lite would make None "null"
     ]
     assert found["en", "localities/xa-c/"] == {}  # no figures, no charts
 
@@ -258,8 +258,11 @@ def test_trend_where_a_figure_has_two_periods(project):
 # --- Cost: built once, drawn once, independent of the number of localities -----------------
 
 
-def test_chart_types_are_built_with_altair_once_not_per_page(project, monkeypatch):
-    created = []
+@pytest.fixture
+def altair_charts(monkeypatch) -> list[int]:
+    """One item per altair chart made from now on, with chart types not yet built in this
+    process."""
+    created: list[int] = []
     original = alt.Chart.__init__
 
     def counting(self, *args, **kwargs):
@@ -267,19 +270,55 @@ def test_chart_types_are_built_with_altair_once_not_per_page(project, monkeypatc
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(alt.Chart, "__init__", counting)
+    forget_chart_types()
+    yield created
+    forget_chart_types()
+
+
+def forget_chart_types() -> None:
+    """As in a new process: chart types neither built nor read from the cache yet."""
     charttypes.chart_type.cache_clear()
     charttypes.localized.cache_clear()
+    charttypes._fingerprint.cache_clear()
+
+
+def test_chart_types_are_built_with_altair_once_not_per_page(
+    project, altair_charts, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("SCORECARD_CACHE", str(tmp_path / "empty"))
     charts_of(project.root)
-    per_process = len(created)
+    per_process = len(altair_charts)
     assert per_process > 0
     grow(project, 30)
     charts_of(project.root)
-    assert len(created) == per_process, "a new site built no new altair chart"
-    charttypes.chart_type.cache_clear()
-    charttypes.localized.cache_clear()
-    created.clear()
+    assert len(altair_charts) == per_process, "a new site built no new altair chart"
+    monkeypatch.setenv("SCORECARD_CACHE", str(tmp_path / "another"))
+    forget_chart_types()
+    altair_charts.clear()
     charts_of(project.root)
-    assert len(created) == per_process, "as many charts for 33 localities as for 3"
+    assert len(altair_charts) == per_process, "as many charts for 33 localities as for 3"
+
+
+def test_chart_types_are_read_from_the_cache_while_altair_and_their_code_stay(
+    project, altair_charts, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("SCORECARD_CACHE", str(tmp_path))
+    built = charts_of(project.root)
+    assert altair_charts
+    forget_chart_types()
+    altair_charts.clear()
+    assert charts_of(project.root) == built
+    assert not altair_charts, "the next process reads the chart types from the cache"
+    for entry in tmp_path.glob("type-*.json"):
+        entry.write_text('["cut short')
+    forget_chart_types()
+    assert charts_of(project.root) == built
+    assert altair_charts, "a damaged cache is not used"
+    forget_chart_types()
+    altair_charts.clear()
+    monkeypatch.setattr(charttypes.importlib.metadata, "version", lambda name: "0.0.1")
+    assert charts_of(project.root) == built
+    assert altair_charts, "a cache made with another altair is not used"
 
 
 def test_number_of_svgs_does_not_grow_with_localities(project, fresh_cache):
@@ -288,7 +327,8 @@ def test_number_of_svgs_does_not_grow_with_localities(project, fresh_cache):
     grow(project, 20, first=3)
     many = prerender.prerender(charts_of(project.root), fresh_cache / "other")
     count = sum(chart.prerender for _, _, _, chart in every(few.charts))
-    assert count == sum(chart.prerender for _, _, _, chart in every(many.charts))
+    # at most as many: rankings grown past STATIC_MOST_ROWS are left to their tables' HTML bars
+    assert 0 < sum(chart.prerender for _, _, _, chart in every(many.charts)) <= count
     assert 0 < many.drawn <= count
 
 
@@ -337,8 +377,47 @@ def test_without_vl_convert_the_site_builds_and_says_so(project, monkeypatch, tm
 def test_svgs_drawn_at_build_time_link_only_inside_the_site(real_drawn):
     for _, _, _, chart in every(real_drawn):
         links = re.findall(r'href="([^"]*)"', chart.svg)
-        assert all("://" not in link for link in links), chart.id
+        assert all("://" not in link and link != "null" for link in links), chart.id
         assert " id=" not in chart.svg, "ids would clash between the SVGs of a page"
+
+
+def test_rows_too_many_to_inline_are_read_from_a_file_beside_the_page(real_charts, real_build):
+    seen = set()
+    for language, path, _, chart in every(real_charts):
+        if path.startswith("localities/"):
+            continue  # made with their page, always small: rows inline
+        prefix = "" if language == "vi" else f"{language}/"
+        page = real_build.files[prefix + path + "index.html"].decode()
+        block = page[page.index(f'id="{chart.id}-spec">') :]
+        part = json.loads(block[block.index(">") + 1 : block.index("</script>")])
+        assert f'assets/{chart.template_file}" data-chart-kind="{chart.kind}"' in page
+        spec = json.loads(real_build.files["assets/" + chart.template_file]) | part
+        assert len(part) < len(spec), "the page holds only what its chart fills in"
+        apart = len(chart.rows_json.encode()) > charts.INLINE_MOST_BYTES
+        seen.add(apart)
+        if apart:
+            assert chart.data_file == f"{chart.id}.json", chart.id
+            assert f'data-vega-rows="{chart.data_file}"' in page
+            assert spec["data"] == {"name": "rows"}
+            rows = json.loads(real_build.files[prefix + path + chart.data_file])
+            assert rows == chart.spec["data"]["values"]
+        else:
+            assert chart.data_file == "" and spec == chart.spec, chart.id
+    assert seen == {True, False}, "the real site has charts of both kinds"
+
+
+def test_a_matrix_of_too_many_cells_gives_its_table_without_javascript(project, monkeypatch):
+    """The SVG of a matrix weighs about 430 bytes a cell: a bigger one is drawn in the page."""
+    grow(project, 3)
+    monkeypatch.setattr(charts, "STATIC_MOST_CELLS", 3)
+    found = charts_of(project.root)["vi", ""]
+    assert found["matrix-district"].prerender  # one unit, one scored indicator: one cell
+    assert not found["matrix-commune"].prerender  # four units
+    page = generate(project.root).files["index.html"].decode()
+    start = page.index('<figure class="chart-figure chart-matrix"', page.index('id="commune"'))
+    figure = page[start : page.index("</figure>", start)]
+    assert re.search(r'data-chart-kind="matrix"[^>]*></div>', figure)  # no picture, but…
+    assert figure.count("<tr>") == 1 + 4  # …its table: a heading row, a row a unit
 
 
 def test_pages_list_as_many_localities_as_charts_show():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import struct
 import subprocess
 import sys
@@ -18,7 +17,8 @@ import frictionless
 import pytest
 import yaml
 
-from scorecard import search
+from scorecard import feeds
+from scorecard.build import generate
 from scorecard.export import CSV_COLUMNS
 from scorecard.score import province_of
 
@@ -109,25 +109,45 @@ def test_a_changed_figure_fails_validation(published, tmp_path):
     assert {error.type for task in report.tasks for error in task.errors} == {"hash-count"}
 
 
+def test_a_value_outside_the_shared_schema_fails_validation(published, tmp_path):
+    """Every CSV resource names the one Table Schema file by its path, and is checked against it."""
+    copy = tmp_path / "data"
+    for path in published.rglob("*"):
+        if path.is_file():
+            (copy / path.relative_to(published)).parent.mkdir(parents=True, exist_ok=True)
+            (copy / path.relative_to(published)).write_bytes(path.read_bytes())
+    target = copy / "localities" / "huyen-dakrong.csv"
+    target.write_text(target.read_text(encoding="utf-8").replace(",percent,", ",per cent,", 1))
+    package = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        if resource["path"] == "localities/huyen-dakrong.csv":
+            del resource["hash"], resource["bytes"]  # as if they had been recomputed
+    (copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    report = frictionless.validate(str(copy / "datapackage.json"))
+    assert {error.type for task in report.tasks for error in task.errors} == {"constraint-error"}
+
+
 def test_the_data_package_describes_every_data_file(real_build):
     package = json.loads(real_build.files["data/datapackage.json"])
     described = {resource["path"] for resource in package["resources"]}
+    schema = "observations.schema.json"  # what the CSV resources point to, not data itself
     published = {
         path.removeprefix("data/")
         for path in real_build.files
-        if path.startswith("data/") and path != "data/datapackage.json"
+        if path.startswith("data/") and path not in ("data/datapackage.json", f"data/{schema}")
     }
     assert described == published
     assert package["licenses"][0]["name"] == real_build.site.config.licence.id
     titles = {source["title"] for source in package["sources"]}
     assert len(titles) == len(real_build.site.sources)
-    for resource in package["resources"]:
-        if resource["format"] == "csv":
-            fields = resource["schema"]["fields"]
-            assert [field["name"] for field in fields] == list(CSV_COLUMNS)
-            assert all(field["description"] for field in fields)
-            unit = next(field for field in fields if field["name"] == "unit")
-            assert unit["constraints"]["enum"] == ["percent", "count", "ratio", "rank"]
+    csvs = [resource for resource in package["resources"] if resource["format"] == "csv"]
+    assert len(csvs) == len(published) - 1  # all but scorecard.json
+    assert {resource["schema"] for resource in csvs} == {schema}
+    fields = json.loads(real_build.files[f"data/{schema}"])["fields"]
+    assert [field["name"] for field in fields] == list(CSV_COLUMNS)
+    assert all(field["description"] for field in fields)
+    unit = next(field for field in fields if field["name"] == "unit")
+    assert unit["constraints"]["enum"] == ["percent", "count", "ratio", "rank"]
 
 
 def test_each_locality_with_figures_has_its_own_csv_linked_from_its_page(real_build):
@@ -230,12 +250,13 @@ def test_the_sitemap_lists_every_page_in_every_language_with_its_alternates(real
     assert f"Sitemap: {base}sitemap.xml" in robots.splitlines()
 
 
-def test_feeds_are_dated_by_the_data_and_list_every_locality_with_figures(real_build):
+def test_feeds_are_dated_by_the_data_and_each_locality_with_figures_has_its_own(real_build):
     site = real_build.site
     base = site.config.base_url
     dates = {source.published for source in site.sources.values() if source.published}
     dates |= {obs.period.end for obs in site.observations}
     with_figures = {obs.locality for obs in site.observations}
+    assert len(site.sources) <= feeds.SITE_FEED_MOST  # so the site's feed lists every update
     for prefix in ("", "en/"):
         feed = ET.fromstring(real_build.files[f"{prefix}feed.xml"])
         entries = list(feed.iter(f"{ATOM}entry"))
@@ -254,6 +275,31 @@ def test_feeds_are_dated_by_the_data_and_list_every_locality_with_figures(real_b
             )
             assert list(own.iter(f"{ATOM}entry"))
     assert "localities/tinh-nghe-an/feed.xml" not in real_build.files  # no figures, no feed
+
+
+def test_the_site_feed_lists_the_latest_updates_and_a_locality_feed_all_of_its_own(
+    project, monkeypatch
+):
+    """bao-1 is dated by its figures (2023-10-31), qd-411 by its publication (2022-03-31)."""
+    project.write(
+        "data/observations/huyen-b.yaml",
+        project.read("data/observations/huyen-b.yaml")
+        + "  - {indicator: posts, value: 9, period: 2021, source: qd-411, quote: '9 điểm'}\n",
+    )
+    every = generate(project.root).files
+    monkeypatch.setattr(feeds, "SITE_FEED_MOST", 1)
+    latest = generate(project.root).files
+
+    def entries(files, path):
+        return [e.find(f"{ATOM}id").text for e in ET.fromstring(files[path]).iter(f"{ATOM}entry")]
+
+    base = "https://example.org/scorecard/"
+    both = [f"{base}sources/#bao-1", f"{base}sources/#qd-411"]
+    assert entries(every, "feed.xml") == both
+    assert entries(latest, "feed.xml") == both[:1]
+    own = [f"{base}localities/huyen-b/#source-bao-1", f"{base}localities/huyen-b/#source-qd-411"]
+    for files in (every, latest):
+        assert entries(files, "localities/huyen-b/feed.xml") == own
 
 
 def test_every_page_has_opengraph_and_twitter_cards_with_an_image_that_exists(real_build):
@@ -291,9 +337,35 @@ def test_compare_data_holds_every_locality_with_figures_formatted_per_language(r
     en = json.loads(real_build.files["en/compare/data.json"])
     with_figures = {obs.locality for obs in real_build.site.observations if obs.kind == "actual"}
     assert set(vi["localities"]) == set(en["localities"]) == with_figures
-    assert vi["localities"]["huyen-dakrong"]["figures"]["households-fibre"]["text"] == "35,4%"
-    assert en["localities"]["huyen-dakrong"]["figures"]["households-fibre"]["text"] == "35.4%"
+    assert {i for level in vi["levels"] for i in level["localities"]} == with_figures
     assert en["localities"]["huyen-dakrong"]["url"] == "../localities/huyen-dakrong/"
+
+    def figures(prefix, document, locality):
+        part = document["localities"][locality]["figures"]
+        return json.loads(real_build.files[f"{prefix}compare/{part}"])[locality]
+
+    assert figures("", vi, "huyen-dakrong")["households-fibre"]["text"] == "35,4%"
+    assert figures("en/", en, "huyen-dakrong")["households-fibre"]["text"] == "35.4%"
+
+
+def test_compare_figures_are_split_by_province(real_build):
+    """A reader comparing two units loads their provinces' figures, not the country's."""
+    site = real_build.site
+    index = json.loads(real_build.files["compare/data.json"])
+    parts = {
+        path.removeprefix("compare/"): json.loads(content)
+        for path, content in real_build.files.items()
+        if path.startswith("compare/figures/")
+    }
+    assert len(parts) > 1
+    for locality, entry in index["localities"].items():
+        assert entry["province"] == province_of(site, locality)
+        assert entry["figures"] == f"figures/{entry['province'] or locality}.json"
+        assert locality in parts[entry["figures"]]
+    assert sum(len(part) for part in parts.values()) == len(index["localities"])
+    # and the page's filter offers each of those provinces
+    provinces = {entry["province"] for entry in index["localities"].values()}
+    assert {province["id"] for province in index["provinces"]} == provinces - {None}
 
 
 def test_the_compare_page_lists_every_locality_for_readers_without_javascript(real_build):
@@ -302,25 +374,3 @@ def test_the_compare_page_lists_every_locality_for_readers_without_javascript(re
         home = "../" if not prefix else f"../../{prefix}"
         for locality_id in real_build.site.localities:
             assert f"{home}localities/{locality_id}/" in hrefs
-
-
-# --- Search ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("name", "typed"),
-    [
-        ("Huyện Đakrông", "Huyen Dakrong"),
-        ("Đô Lương", "Do Luong"),
-        ("Tỉnh Quảng Ngãi", "Tinh Quang Ngai"),
-    ],
-)
-def test_plain_is_what_a_reader_types_without_vietnamese_marks(name, typed):
-    assert search.plain(name) == typed
-
-
-def test_searchable_pages_carry_their_plain_title_for_the_index(real_build):
-    page = real_build.files["en/localities/huyen-dakrong/index.html"].decode()
-    assert re.search(r'<main [^>]*data-pagefind-body data-pagefind-meta="type:locality"', page)
-    assert 'data-plain="Dakrong District"' in page
-    assert "data-pagefind-body" not in real_build.files["index.html"].decode()

@@ -1,4 +1,5 @@
-"""The search index: built by Pagefind in the staging folder, per language, deterministic."""
+"""The search index: records made from the model, indexed by Pagefind per language in the
+staging folder, deterministic."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scorecard import search
-from scorecard.build import build
+from scorecard.build import build, generate
 from scorecard.errors import BuildError
 
 
@@ -29,8 +30,11 @@ def test_the_index_is_built_per_language_and_byte_identical_across_builds(projec
     entry = json.loads(bundle["pagefind-entry.json"])
     assert sorted(entry["languages"]) == ["en", "vi"]
     assert entry["languages"]["vi"]["page_count"] == entry["languages"]["en"]["page_count"]
+    for language in entry["languages"].values():  # each language's index, written in turn
+        assert f"pagefind.{language['hash']}.pf_meta" in bundle
     assert "pagefind.js" in bundle
     assert not [name for name in bundle if name.startswith("pagefind-ui")]  # unused, removed
+    assert not [path for path in first.iterdir() if path.name.startswith(".")]  # no leftovers
 
 
 def test_only_localities_indicators_sources_and_pages_are_indexed(project, tmp_path):
@@ -47,12 +51,91 @@ def test_a_failed_index_leaves_the_previous_site_in_place(project, tmp_path, mon
     failing = tmp_path / "pagefind"
     failing.write_text("#!/bin/sh\necho 'cannot read the pages' >&2\nexit 3\n")
     failing.chmod(0o755)
-    monkeypatch.setattr(search, "get_executable", lambda: failing)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))  # where the API looks first
     project.replace("data/localities.yaml", "Tỉnh A", "Tỉnh Á")
     with pytest.raises(BuildError) as raised:
         build(project.root, out)
     assert str(raised.value.problems[0]) == (
-        "pagefind: search indexing failed: cannot read the pages. Check the pages' HTML."
+        "pagefind: search indexing failed: cannot read the pages. "
+        "Check that Pagefind is installed: pip install -e ."
     )
     assert files_under(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-new-")]
+
+
+# --- Records ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("Huyện Đakrông", "Huyen Dakrong"),
+        ("Đô Lương", "Do Luong"),
+        ("Tỉnh Quảng Ngãi", "Tinh Quang Ngai"),
+    ],
+)
+def test_plain_is_what_a_reader_types_without_vietnamese_marks(name, typed):
+    assert search.plain(name) == typed
+
+
+def records_of(built) -> dict[str, search.Record]:
+    return {
+        record.url: record
+        for record in search.records(built.site, built.basis.catalogues)  # type: ignore[union-attr]
+    }
+
+
+def test_a_record_carries_the_plain_title_and_the_page_type(real_build):
+    record = records_of(real_build)["/en/localities/huyen-dakrong/"]
+    assert (record.language, record.type, record.title) == ("en", "locality", "Đakrông District")
+    document = record.document()
+    assert document.startswith('<html lang="en"><body data-pagefind-meta="type:locality">')
+    assert "<h1>Đakrông District</h1>" in document
+    assert 'data-plain="Dakrong District"' in document
+
+
+def test_a_locality_is_found_by_its_level_parents_and_the_units_it_became(project):
+    project.write(
+        "content/localities/huyen-b.en.md",
+        "---\nsummary: In short.\n---\n\n## Results\n\n"
+        "The district piloted **digital** one-stop shops ([report](https://example.org/r)).\n",
+    )
+    records = records_of(generate(project.root))
+    former = records["/en/localities/huyen-b/"].body
+    assert "District level · former unit · part of A Province" in former
+    assert "Its territory is now part of: Cê Commune" in former
+    words = " ".join(former.split())  # the narrative's words, without its Markdown
+    assert "Results The district piloted digital one-stop shops (report)." in words
+    assert "example.org" not in words and "**" not in words
+    assert "Formed from: Bà District" in records["/en/localities/xa-c/"].body
+    assert "Huyện Bà" in records["/localities/xa-c/"].body  # each language in its own words
+
+
+def test_records_leave_out_the_tables_of_figures(project):
+    built = generate(project.root)
+    bodies = " ".join(record.body for record in records_of(built).values())
+    for obs in built.site.observations:
+        assert obs.quote not in bodies
+
+
+def test_indicators_sources_and_pages_have_their_records(project):
+    records = records_of(generate(project.root))
+    indicator = records["/en/indicators/fibre/"]
+    assert (indicator.type, indicator.title) == ("indicator", "Households with fibre")
+    assert "Digital infrastructure" in indicator.body and "Share of households" in indicator.body
+    sources = records["/sources/"]
+    assert sources.type == "source"
+    # each source a heading with its anchor (a sub-result), its plain title indexed
+    assert '<h2 id="qd-411" data-pagefind-index-attrs="data-plain"' in sources.body
+    assert 'data-plain="Quyet dinh 411/QD-TTg"' in sources.body
+    assert "Thủ tướng Chính phủ" in sources.body
+    assert records["/en/about/"].type == records["/methodology/"].type == "page"
+
+
+def test_the_digest_changes_with_the_records_only(project):
+    first = search.digest(records_of(generate(project.root)).values())
+    assert search.digest(records_of(generate(project.root)).values()) == first
+    project.replace("data/observations/huyen-b.yaml", "value: 12", "value: 13")
+    assert search.digest(records_of(generate(project.root)).values()) == first  # a figure
+    project.replace("data/localities.yaml", "Xã Cê", "Xã Xê")
+    assert search.digest(records_of(generate(project.root)).values()) != first

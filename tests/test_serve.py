@@ -3,6 +3,7 @@ as soon as the file is fixed: the real command, in a child process, on 127.0.0.1
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -105,3 +106,25 @@ def test_serve_survives_a_template_error(project, server):
     assert "templates/page.html" in body and "titel" in body
     project.write("templates/page.html", template)
     wait_for(page, lambda status, body: status == 200 and "<h1>About</h1>" in body)
+
+
+def test_serve_shows_an_edit_of_figures_and_the_pages_it_changes(project, server):
+    """Only what the edit changes is rendered again: the unit's page first, then the pages
+    that rank or list its figure."""
+    locality, indicator = server + "en/localities/huyen-b/", server + "en/indicators/posts/"
+    for page in (locality, indicator):
+        wait_for(page, lambda status, body: status == 200 and "4,711" not in body)
+    project.replace("data/observations/huyen-b.yaml", "value: 12\n", "value: 4711\n")
+    project.replace("data/observations/huyen-b.yaml", '"12 điểm"', '"4.711 điểm"')
+    for page in (locality, indicator):
+        wait_for(page, lambda status, body: status == 200 and "4,711" in body)
+
+
+def test_serve_indexes_the_search_again_after_an_edit_of_what_it_finds(project, server):
+    entry = server + "pagefind/pagefind-entry.json"
+    _, before = wait_for(entry, lambda status, body: status == 200)
+    project.replace("content/localities/huyen-b.en.md", "Text.", "Text about fibre.")
+    _, after = wait_for(entry, lambda status, body: status == 200 and body != before)
+    indexed = {name: json.loads(body)["languages"] for name, body in (("b", before), ("a", after))}
+    assert indexed["a"]["vi"] == indexed["b"]["vi"]  # the English narrative only
+    assert indexed["a"]["en"]["hash"] != indexed["b"]["en"]["hash"]

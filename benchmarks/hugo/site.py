@@ -39,6 +39,10 @@ def write_site(
     shutil.copytree(LAYOUTS, out / "layouts")
     shutil.copytree(ours / "assets", out / "static" / "assets")
     shutil.copytree(ours / "data", out / "static" / "data")
+    for rows in ours.glob("**/chart-*.json"):  # rows of charts too big to inline them
+        target = out / "static" / rows.relative_to(ours)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(rows, target)
     languages = site.config.languages
     (out / "hugo.toml").write_text(_config(site), encoding="utf-8")
     locales = {

@@ -12,7 +12,7 @@ from conftest import ROOT, WIDTHS, screenshot
 
 from scorecard.build import check
 from scorecard.render import pages
-from scorecard.score import score
+from scorecard.score import province_of, score
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -178,6 +178,24 @@ def test_compare_shows_the_chosen_localities_and_keeps_the_choice_in_the_address
     page.get_by_role("link", name="Tiếng Việt").click()
     page.wait_for_selector("#compare-result:not([hidden]) table")
     assert "Thị xã Quảng Trị" in page.locator("#compare-table thead").inner_text()
+    assert visit.problems(site_url) == []
+
+
+def test_the_province_filter_narrows_the_choices_to_its_units(open_page, site_url, real_build):
+    site = real_build.site
+    visit = open_page("en/compare/")
+    page = visit.page
+    page.wait_for_selector("#compare-province option:nth-child(2)", state="attached")
+    every = page.locator("#compare-1 option").count()
+    province = page.locator("#compare-province option").nth(1).get_attribute("value")
+    page.get_by_label("Province").select_option(province)
+    page.wait_for_function(f"() => document.querySelectorAll('#compare-1 option').length < {every}")
+    values = page.locator("#compare-1 option").evaluate_all("options => options.map(o => o.value)")
+    listed = [value for value in values if value]  # after "— choose —"
+    assert listed
+    for locality in listed:
+        unit = site.localities[locality]
+        assert unit.level == "province" or province_of(site, locality) == province, locality
     assert visit.problems(site_url) == []
 
 

@@ -1,0 +1,81 @@
+"""vl-convert on every core, for the chart SVGs and preview PNGs drawn at build time.
+
+vl-convert draws one chart at a time and holds the GIL while it draws (a thread beside it only
+waits), so many missing drawings are shared among worker processes: fresh interpreters running
+this module (`python -m scorecard.drawing`), not forks, since a fork made after vl-convert's
+engine started here would inherit an engine whose threads did not come along, and not
+multiprocessing's "spawn", which imports the caller's main script again.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+VEGA_LITE = "6.4"  # the vendored vega-lite's minor version: static and live charts agree
+IN_PARALLEL_FROM = 6
+"""Fewer drawings are made here: a worker takes about 0.5 s to start Python and its engine."""
+WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+Drawing = tuple[str, dict[str, Any]]
+"""('svg' or 'png', a Vega-Lite spec)."""
+
+
+def draw(drawings: list[Drawing]) -> list[str | bytes]:
+    """Each drawing, in order: an SVG as text, a PNG as bytes."""
+    return start(drawings)()
+
+
+def start(drawings: list[Drawing]) -> Callable[[], list[str | bytes]]:
+    """`draw`, begun: workers draw while the caller does other work, until it calls the result
+    for the drawings."""
+    count = min(WORKERS, len(drawings))
+    if len(drawings) < IN_PARALLEL_FROM or count < 2:
+        return lambda: [draw_one(drawing) for drawing in drawings]
+    shares = [drawings[first::count] for first in range(count)]  # dealt out, to even the load
+    package = str(Path(__file__).resolve().parent.parent)
+    path = os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")]))
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "scorecard.drawing"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )  # fmt: skip
+        for _ in shares
+    ]
+    for worker, share in zip(workers, shares, strict=True):  # each reads all before it writes
+        assert worker.stdin is not None
+        worker.stdin.write(pickle.dumps(share))
+        worker.stdin.close()
+
+    def collect() -> list[str | bytes]:
+        drawn = []
+        for worker in workers:
+            assert worker.stdout is not None
+            with worker.stdout:
+                output = worker.stdout.read()
+            if worker.wait() != 0:
+                raise RuntimeError("a drawing worker failed: see its error above")
+            drawn.append(pickle.loads(output))
+        return [drawn[index % count][index // count] for index in range(len(drawings))]
+
+    return collect
+
+
+def draw_one(drawing: Drawing) -> str | bytes:
+    import vl_convert
+
+    kind, spec = drawing
+    if kind == "svg":
+        return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
+    return bytes(vl_convert.vegalite_to_png(spec, scale=1))
+
+
+if __name__ == "__main__":  # a worker of `draw`: drawings in on stdin, drawn out on stdout
+    sys.stdout.buffer.write(pickle.dumps([draw_one(job) for job in pickle.load(sys.stdin.buffer)]))

@@ -1,0 +1,75 @@
+"""Compiled templates kept on disk across builds (Jinja's bytecode cache).
+
+Compiling the templates takes a process longer than rendering the real site's pages with them,
+and each render worker would compile them again. The cache is a folder of the project
+(`.cache/templates/`, ignored by git); an entry is found only under a hash of the template's
+path, Jinja's version and every setting that changes the compiled code, and used only while the
+template's source is the one it was compiled from, so a stale entry is never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+
+import jinja2
+from jinja2.bccache import Bucket
+
+
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        compiled_by = _compiler(environment)
+        key = hashlib.sha256(f"{name}\n{filename}\n{compiled_by}".encode()).hexdigest()
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError):  # damaged: compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Atomically (Jinja writes beside, then renames); a cache that cannot be written only
+        costs the next build time."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _compiler(env: jinja2.Environment) -> str:
+    """What the compiled code of a template depends on, besides its source."""
+    return repr(
+        (
+            jinja2.__version__,
+            env.block_start_string,
+            env.block_end_string,
+            env.variable_start_string,
+            env.variable_end_string,
+            env.comment_start_string,
+            env.comment_end_string,
+            env.line_statement_prefix,
+            env.line_comment_prefix,
+            env.trim_blocks,
+            env.lstrip_blocks,
+            env.newline_sequence,
+            env.keep_trailing_newline,
+            env.optimized,
+            env.autoescape,
+            env.finalize,
+            env.is_async,
+            env.undefined,
+            env.code_generator_class,
+            sorted(env.extensions),
+        )
+    )

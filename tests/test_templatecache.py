@@ -1,0 +1,98 @@
+"""Compiled templates kept on disk: used by the next process, never once stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from scorecard import render
+from scorecard.build import generate
+from scorecard.templatecache import TemplateCache
+
+
+@pytest.fixture
+def compiled(monkeypatch) -> list[str]:
+    """The name of each template Jinja compiles from now on."""
+    names: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):
+        names.append(name)
+        return original(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return names
+
+
+def environment(templates: Path, **settings) -> jinja2.Environment:
+    """A new process's environment, with the cache beside the templates."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        bytecode_cache=TemplateCache(templates.parent / ".cache" / "templates"),
+        **settings,
+    )
+
+
+def test_the_next_process_uses_the_compiled_template(tmp_path, compiled):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/page.html").write_text("Hello {{ name }}!")
+    assert environment(tmp_path / "templates").get_template("page.html").render(name="A")
+    assert compiled == ["page.html"]
+    compiled.clear()
+    page = environment(tmp_path / "templates").get_template("page.html")
+    assert page.render(name="B") == "Hello B!"
+    assert compiled == [], "read from the cache, not compiled again"
+
+
+def test_an_edited_template_is_compiled_again(tmp_path, compiled):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/page.html").write_text("Hello {{ name }}!")
+    environment(tmp_path / "templates").get_template("page.html").render(name="A")
+    (tmp_path / "templates/page.html").write_text("Goodbye {{ name }}!")
+    page = environment(tmp_path / "templates").get_template("page.html")
+    assert page.render(name="A") == "Goodbye A!"
+
+
+def test_settings_that_change_the_compiled_code_have_their_own_entries(tmp_path, compiled):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/page.html").write_text("{% if true %}\n  yes\n{% endif %}\n")
+    trimmed = environment(tmp_path / "templates", trim_blocks=True, lstrip_blocks=True)
+    assert trimmed.get_template("page.html").render() == "  yes\n"
+    untrimmed = environment(tmp_path / "templates")
+    assert untrimmed.get_template("page.html").render() == "\n  yes\n"
+    assert compiled == ["page.html", "page.html"]
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path, compiled):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/page.html").write_text("Hello {{ name }}!")
+    (tmp_path / ".cache").write_text("a file where the cache's folder would be")
+    for _ in range(2):
+        page = environment(tmp_path / "templates").get_template("page.html")
+        assert page.render(name="A") == "Hello A!"
+    assert compiled == ["page.html", "page.html"]
+
+
+@pytest.mark.parametrize("damage", [b"", b"j2", b"garbage" * 100], ids=["cut", "j2", "garbage"])
+def test_a_damaged_entry_is_compiled_again(tmp_path, compiled, damage):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/page.html").write_text("Hello {{ name }}!")
+    environment(tmp_path / "templates").get_template("page.html")
+    [entry] = (tmp_path / ".cache/templates").iterdir()
+    entry.write_bytes(entry.read_bytes()[:40] + damage)  # the header, then anything
+    page = environment(tmp_path / "templates").get_template("page.html")
+    assert page.render(name="A") == "Hello A!"
+    assert compiled == ["page.html", "page.html"]
+
+
+def test_the_build_keeps_its_compiled_templates_in_the_project_cache(project, compiled):
+    render._environments.clear()  # as in a new process
+    first = generate(project.root).files
+    assert compiled, "compiled once"
+    assert list((project.root / ".cache/templates").iterdir())
+    compiled.clear()
+    render._environments.clear()
+    assert generate(project.root).files == first
+    assert compiled == []
