@@ -29,6 +29,8 @@ class _Composer(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):
 
     def resolve(self, kind, value, implicit):
         return _DEFAULT_TAGS[kind]
+
+
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{name}"
