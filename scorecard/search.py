@@ -1,17 +1,18 @@
 """Search: the records readers search, made from the model, and the Pagefind bundle of them.
 
 Each locality, indicator, the sources and the about and methodology pages is one record per
-language: its title and what a reader would look it up by (level, the units it belongs to, the
-former and successor units, narrative; name and description; titles and publishers; the page's
-text), not the tables of figures every page repeats. Pagefind's memory grows with the words
-each record holds (about 0.7 kB per distinct word of a record): crawling the written pages took
-4.5 GB at country scale.
+language: its title and what a reader looks it up by (level, code, the units it belongs to, the
+units it became or came from, narrative; pillar and description; each source's title and
+publisher; the page's text), not the tables of figures and quotes every page repeats.
+Pagefind's memory grows with the distinct words of each record (about 0.7 kB each): crawling
+the written pages took 4.3 GB at country scale, these records under 0.8 GB.
 
-Records go to Pagefind through its Python API (the `pagefind` package, which runs the binary
-of `pagefind-bin` as a service) as small HTML documents rather than as plain-text records, so
-that the title keeps the weight of a heading (an `<h1>` ranks a locality above the units that
-merely name it) and each source is a section with an anchor (Pagefind's sub-results). Each
-language is a separate index, built one after the other: the peak is one language's.
+Records go to Pagefind through its Python API (the `pagefind` package, which runs the binary of
+`pagefind-bin` as a service) as small HTML documents rather than plain-text records, so that
+the title keeps the weight of a heading (a locality ranks above the units that merely name it)
+and each source is a section with an anchor (a sub-result linking to it). Each language is an
+index of its own, made one after the other: the peak is one language's. Pagefind hands the
+files over and they are written here: it answers before its own writes are done.
 
 Pagefind folds tone marks ("quang tri" finds "Quảng Trị") but Đ is a letter of its own, not a
 D with a mark, so "dakrong" would miss "Đakrông". Each record therefore carries the plain form of
@@ -100,6 +101,7 @@ def records(site: Site, catalogues: dict[str, dict[str, str]]) -> list[Record]:
 
 
 def _records_of(site: Site, relations: Relations, lang: i18n.Locale, root: str) -> Iterator[Record]:
+    """The records of one language, whose pages are under `root`."""
     for locality in site.localities.values():
         yield Record(
             f"{root}localities/{locality.id}/",
@@ -138,7 +140,7 @@ def _locality(site: Site, relations: Relations, locality: Locality, lang: i18n.L
     if ancestors:
         facts.append(f"{lang.t('locality.parent')} {_names(ancestors, lang)}")
     parts = [f"<p>{escape(' · '.join(facts))}</p>"]
-    successors = [site.localities[id] for id in locality.successor]
+    successors = [site.localities[unit] for unit in locality.successor]
     for label, units in (
         ("locality.successor", successors),
         ("locality.predecessors", relations.predecessors.get(locality.id, [])),
@@ -219,8 +221,7 @@ def index(site: Path, records: Iterable[Record]) -> None:
 async def _bundle(by_language: dict[str, list[Record]]) -> dict[str, bytes]:
     """The bundle's files: each language's index, made one after the other (its files are
     named after it), and one entry file that lists them all, its keys sorted (two builds are
-    byte-identical). Pagefind hands the files over rather than write them: it answers before
-    its last writes are done."""
+    byte-identical)."""
     files: dict[str, bytes] = {}
     languages: dict[str, dict] = {}
     for chosen in by_language.values():
