@@ -65,6 +65,12 @@ class Locale:
             raise KeyError(f"message '{key}' is in no catalogue: add it to locales/*.yaml")
         return message.format(**values) if values else message
 
+    @functools.cached_property
+    def words(self) -> dict[str, str]:
+        """Every message without placeholders, for templates: `lang.words['nav.overview']`
+        costs a page a lookup where `lang.t('nav.overview')` costs a call, hundreds a page."""
+        return self.fallback | {key: message for key, message in self.messages.items() if message}
+
     def text(self, texts: dict[str, str] | None) -> str:
         """An editor's `{vi, en}` text in this language."""
         return "" if texts is None else texts[self.code]
