@@ -337,7 +337,7 @@ def _indicator(site: Site, scores: Scores, indicator: Indicator, lang: i18n.Loca
         else:
             summary = lang.t(
                 "chart.ranking.summary",
-                count=len(ranked),
+                count=lang.number(len(ranked)),  # 1.639 communes, in Vietnamese
                 level=level_name,
                 best=best["name"],
                 best_value=best["value_text"],
@@ -347,8 +347,8 @@ def _indicator(site: Site, scores: Scores, indicator: Indicator, lang: i18n.Loca
         if indicator.target:
             summary += " " + lang.t(
                 "chart.ranking.summary_target",
-                met=met,
-                count=len(ranked),
+                met=lang.number(met),
+                count=lang.number(len(ranked)),
                 target=best["target_text"],
             )
         found[f"ranking-{level}"] = _bar_chart(

@@ -332,6 +332,16 @@ def test_number_of_svgs_does_not_grow_with_localities(project, fresh_cache):
     assert 0 < many.drawn <= count
 
 
+def test_a_ranking_of_thousands_counts_them_in_the_page_language(project):
+    grow(project, 1000)
+    found = charts_of(project.root)
+    summary = {
+        lang: found[lang, "indicators/fibre/"]["ranking-commune"].summary for lang in ("vi", "en")
+    }
+    assert re.search(r"\b1\.0\d\d\b", summary["vi"]) and not re.search(r"\b10\d\d\b", summary["vi"])
+    assert re.search(r"\b1,0\d\d\b", summary["en"]) and not re.search(r"\b10\d\d\b", summary["en"])
+
+
 def test_a_long_ranking_is_left_to_the_html_bars_of_its_table(project):
     """vl-convert's time grows with the rows: past STATIC_MOST_ROWS, no SVG at build time; the
     ranking table's own HTML bars show each figure to readers without JavaScript."""
