@@ -17,9 +17,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -27,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from . import i18n
+from . import diskcache, i18n
 
 
 def _lazy_import(name: str) -> ModuleType:
@@ -141,13 +139,13 @@ def chart_type(kind: str) -> dict:
 
     path = cache_folder() / f"type-{kind}-{_fingerprint()}.json"
     try:
-        cached = json.loads(path.read_bytes())
-    except (OSError, ValueError):  # not cached yet, or damaged
+        cached = json.loads(diskcache.read(path) or b"null")
+    except ValueError:  # damaged
         cached = None
     if isinstance(cached, dict):
         return cached
     spec = TYPES[kind]()
-    _write(path, json.dumps(spec, ensure_ascii=False).encode())  # in its order
+    diskcache.write(path, json.dumps(spec, ensure_ascii=False).encode())  # in its order
     return spec
 
 
@@ -158,18 +156,6 @@ def _fingerprint() -> str:
     code = Path(__file__).read_bytes()
     version = importlib.metadata.version("altair")
     return hashlib.sha256(code + b"\naltair " + version.encode()).hexdigest()[:32]
-
-
-def _write(path: Path, content: bytes) -> None:
-    """Atomically, so a concurrent build never reads half a file; a cache that cannot be
-    written only costs the next build time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
-            file.write(content)
-        os.replace(file.name, path)
-    except OSError:
-        pass
 
 
 def template(kind: str, lang: i18n.Locale) -> dict:

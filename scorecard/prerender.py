@@ -12,17 +12,17 @@ those charts then show their table to readers without JavaScript, and the build 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import drawing
+from . import diskcache, drawing
 from .charts import STATIC_WIDTH, Chart, Charts
 
 # vl-convert resolves relative links against Vega's default base URL; the site's are relative.
@@ -71,7 +71,7 @@ def prerender(charts: Charts, cache: Path, draw: bool = True) -> Drawn:
     svgs = drawing.draw([("svg", json.loads(static)) for static in missing.values()])
     for key, svg in zip(missing, svgs, strict=True):
         _memory[key] = _BASE_URL.sub(r'\1="', svg)
-        _write(cache, key, _memory[key])
+        diskcache.write(cache / f"{key}.svg", _memory[key].encode())
     filled = {page: dict(found) for page, found in charts.items()}
     for page, name, static in to_draw:
         if (svg := _memory.get(keys[static])) is not None:
@@ -99,12 +99,12 @@ def _key(static: str, engine: str) -> str:
 
 def _read(cache: Path, key: str) -> str | None:
     path = cache / f"{key}.svg"
-    try:
-        svg = path.read_text(encoding="utf-8")
-        os.utime(path)  # still in use: see _forget_unused
-    except OSError:
+    svg = diskcache.read(path)
+    if svg is None:
         return None
-    return svg
+    with contextlib.suppress(OSError):  # still in use: see _forget_unused
+        os.utime(path)
+    return svg.decode()
 
 
 def _forget_unused(cache: Path) -> None:
@@ -117,15 +117,3 @@ def _forget_unused(cache: Path) -> None:
                 path.unlink()
         except OSError:
             pass
-
-
-def _write(cache: Path, key: str, svg: str) -> None:
-    """Atomically, so a concurrent build never reads half a file; a cache that cannot be
-    written only costs the next build time."""
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=cache, delete=False, encoding="utf-8") as file:
-            file.write(svg)
-        os.replace(file.name, cache / f"{key}.svg")
-    except OSError:
-        pass

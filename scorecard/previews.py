@@ -12,8 +12,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
-import tempfile
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from typing import Any
 
 import vl_convert
 
-from . import drawing
+from . import diskcache, drawing
 from .i18n import Locale
 from .model import Site
 from .score import Scores
@@ -246,7 +244,7 @@ def draw(specs: dict[str, dict], cache: Path | None) -> Callable[[], dict[str, b
     for path, key in keys.items():
         if key in _drawn:
             continue
-        if cache is not None and (cached := _read(cache / f"{key}.png")) is not None:
+        if cache is not None and (cached := diskcache.read(cache / f"{key}.png")) is not None:
             _drawn[key] = cached
         else:
             missing[key] = specs[path]
@@ -256,7 +254,7 @@ def draw(specs: dict[str, dict], cache: Path | None) -> Callable[[], dict[str, b
         for key, png in zip(missing, pending(), strict=True):
             _drawn[key] = png
             if cache is not None:
-                _write(cache / f"{key}.png", png)
+                diskcache.write(cache / f"{key}.png", png)
         return {path: _drawn[key] for path, key in keys.items()}
 
     return drawn
@@ -265,22 +263,3 @@ def draw(specs: dict[str, dict], cache: Path | None) -> Callable[[], dict[str, b
 def _key(spec: dict, engine: str) -> str:
     text = json.dumps(spec, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(f"{engine}\n{text}".encode()).hexdigest()
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
-def _write(path: Path, png: bytes) -> None:
-    """Atomically, so a concurrent build never reads half a file; a cache that cannot be
-    written only costs the next build time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
-            file.write(png)
-        os.replace(file.name, path)
-    except OSError:
-        pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import struct
 import subprocess
 import sys
@@ -97,11 +98,7 @@ def test_the_data_package_validates_with_frictionless(published):
 
 def test_a_changed_figure_fails_validation(published, tmp_path):
     """The package carries each file's hash, so a download that was altered is caught."""
-    copy = tmp_path / "data"
-    for path in published.rglob("*"):
-        if path.is_file():
-            (copy / path.relative_to(published)).parent.mkdir(parents=True, exist_ok=True)
-            (copy / path.relative_to(published)).write_bytes(path.read_bytes())
+    copy = shutil.copytree(published, tmp_path / "data")
     target = copy / "localities" / "huyen-dakrong.csv"
     target.write_text(target.read_text(encoding="utf-8").replace(",79,", ",78,", 1), "utf-8")
     report = frictionless.validate(str(copy / "datapackage.json"))
@@ -111,11 +108,7 @@ def test_a_changed_figure_fails_validation(published, tmp_path):
 
 def test_a_value_outside_the_shared_schema_fails_validation(published, tmp_path):
     """Every CSV resource names the one Table Schema file by its path, and is checked against it."""
-    copy = tmp_path / "data"
-    for path in published.rglob("*"):
-        if path.is_file():
-            (copy / path.relative_to(published)).parent.mkdir(parents=True, exist_ok=True)
-            (copy / path.relative_to(published)).write_bytes(path.read_bytes())
+    copy = shutil.copytree(published, tmp_path / "data")
     target = copy / "localities" / "huyen-dakrong.csv"
     target.write_text(target.read_text(encoding="utf-8").replace(",percent,", ",per cent,", 1))
     package = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
