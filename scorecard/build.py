@@ -6,10 +6,12 @@ stage leaves the previous site untouched.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -62,16 +64,18 @@ def generate(root: Path, base_url: str | None = None, into: Path | None = None) 
 
     With `into`, a folder being built (`write.staging`), the pages are written there as they
     are rendered, and `files` holds only the other files."""
-    raw = load(root)
-    site = validate(raw)
-    if base_url:  # where the deploy publishes it, over site.yaml's
-        site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))
-    scores = score(site)
+    with no_collection():
+        raw = load(root)
+        site = validate(raw)
+        if base_url:  # where the deploy publishes it, over site.yaml's
+            config = dataclasses.replace(site.config, base_url=base_url)
+            site = dataclasses.replace(site, config=config)
+        scores = score(site)
+        common = render.shared_context(site, scores)
     catalogues = i18n.catalogues(raw.catalogues, site.config.languages)
     drawn = prerender.prerender(
         charts(site, scores, catalogues, localities=False), prerender.cache_folder()
     )
-    common = render.shared_context(site, scores)
     paths = list(render.output_paths(site, scores))
     beside: dict[str, bytes] = {}  # the files beside the pages, made while the pages render
     try:
@@ -88,6 +92,20 @@ def generate(root: Path, base_url: str | None = None, into: Path | None = None) 
         files = {path: data for path, data in files.items() if path not in pages}
     basis = Basis(raw, catalogues, drawn.charts, common)
     return Built(site, scores, files, drawn.notices, basis, frozenset(pages))
+
+
+@contextlib.contextmanager
+def no_collection() -> Iterator[None]:
+    """No garbage collection while the site is read and scored: it makes few reference cycles,
+    and each collection looked again at every object made so far (at country scale, half of
+    reading and scoring 100,000 figures; 12 of the 60 ms an edit took in `serve`)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def gather(

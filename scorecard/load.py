@@ -1,7 +1,9 @@
 """Stage 1, load: read the editors' files. The only stage that reads from disk.
 
 YAML is parsed here into located values (`yamlio`); a file that cannot be parsed becomes a
-`Problem` and loading goes on, so the editor sees every broken file at once.
+`Problem` and loading goes on, so the editor sees every broken file at once. The observation
+files, thousands at country scale, are read as text: `validate` parses and checks each one on
+every core and keeps only its figures, not 1.7 million located values.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ class RawSite:
     localities: YAMLFile | None
     indicators: YAMLFile | None
     sources: YAMLFile | None
-    observations: list[YAMLFile]
+    observations: list[TextFile]
+    """The figures' files, as text (parsed by `validate`)."""
     narratives: list[TextFile]
     pages: list[TextFile]
     catalogues: dict[str, dict]
@@ -53,7 +56,7 @@ class RawSite:
 
 
 _parsed_cache: dict[tuple[str, str], yamlio.Value] = {}
-"""Parsed YAML by (path, content hash): `serve` re-parses only the files that changed."""
+"""Parsed YAML by (path, content hash): `serve` loads again only the files that changed."""
 
 
 def load(root: Path) -> RawSite:
@@ -69,18 +72,13 @@ def load(root: Path) -> RawSite:
             return None
         return _parse(root, path, problems)
 
-    observations = [
-        parsed
-        for path in sorted((root / "data" / "observations").glob("*.yaml"))
-        if (parsed := _parse(root, path, problems)) is not None
-    ]
     return RawSite(
         root=root,
         site=yaml_file("site.yaml"),
         localities=yaml_file("data/localities.yaml"),
         indicators=yaml_file("data/indicators.yaml"),
         sources=yaml_file("data/sources.yaml"),
-        observations=observations,
+        observations=_texts(root, "data/observations", problems, "*.yaml"),
         narratives=_texts(root, "content/localities", problems),
         pages=_texts(root, "content/pages", problems),
         catalogues=_catalogues(root, problems),
@@ -109,8 +107,8 @@ def _parse(root: Path, path: Path, problems: list[Problem]) -> YAMLFile | None:
     return YAMLFile(relative, _parsed_cache[key], key[1])
 
 
-def _texts(root: Path, folder: str, problems: list[Problem]) -> list[TextFile]:
-    files = (_text(root, path, problems) for path in sorted((root / folder).glob("*.md")))
+def _texts(root: Path, folder: str, problems: list[Problem], pattern="*.md") -> list[TextFile]:
+    files = (_text(root, path, problems) for path in sorted((root / folder).glob(pattern)))
     return [file for file in files if file is not None]
 
 
@@ -179,12 +177,8 @@ def reload(raw: RawSite, changed: Iterable[str]) -> RawSite | None:
         narratives.pop(path, None)
         if not full.is_file():
             continue
-        if path.startswith(LOCAL[0]) and path.endswith(".yaml"):
-            if (parsed := _parse(raw.root, full, problems)) is not None:
-                observations[path] = parsed
-        elif path.startswith(LOCAL[1]) and path.endswith(".md"):
-            if (text := _text(raw.root, full, problems)) is not None:
-                narratives[path] = text
+        if (text := _text(raw.root, full, problems)) is not None:
+            (observations if path.startswith(LOCAL[0]) else narratives)[path] = text
     return dataclasses.replace(
         raw,
         observations=[observations[path] for path in sorted(observations)],

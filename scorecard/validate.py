@@ -2,18 +2,20 @@
 
 Types and required fields are checked by `fields.Reader`; this module checks what spans records
 and files: unknown or duplicate ids, the reform's successors, fractions that disagree with their
-percent, duplicate observations, missing narratives.
+percent, duplicate observations, missing narratives. The observation files are parsed and read
+here, each on its own (on every core at country scale), and remembered by content hash.
 """
 
 from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from . import content
+from . import content, cores, yamlio
 from .errors import BuildError, Problem
 from .fields import Reader
 from .load import LOCAL, RawSite, TextFile, YAMLFile
@@ -42,9 +44,7 @@ def validate(raw: RawSite) -> Site:
     localities = _records(raw.localities, Locality, languages, problems)
     indicators = _records(raw.indicators, Indicator, languages, problems)
     sources = _records(raw.sources, Source, languages, problems)
-    observations = [
-        obs for file in raw.observations for obs in _observations(file, languages, problems)
-    ]
+    observations = _observations_of(raw.observations, languages, problems)
     # Ids as written, valid records or not: a mistake is reported where it is, not again at every
     # reference to it; a file that could not be read at all (None) hides no reference either.
     known_localities = _ids_written(raw.localities)
@@ -86,12 +86,9 @@ def revalidate(site: Site, raw: RawSite, localities: set[str]) -> Site:
     # Their files, by name rather than a PurePosixPath for each of 18,000 files at each edit:
     # 'data/observations/<id>.yaml' and 'content/localities/<id>.<language>.md'.
     paths = {LOCAL[0] + locality + ".yaml" for locality in localities}
-    changed = [
-        obs
-        for file in raw.observations
-        if file.path in paths
-        for obs in _observations(file, languages, problems)
-    ]
+    changed = _observations_of(
+        [file for file in raw.observations if file.path in paths], languages, problems, False
+    )
     known = (site.localities.keys(), site.indicators.keys(), site.sources.keys())
     problems += _check_observations(changed, *known, site.indicators)
     names = tuple(LOCAL[1] + locality + "." for locality in localities)
@@ -159,6 +156,45 @@ def _records(file: YAMLFile | None, cls: type[T], languages, problems) -> dict[s
         lines[record.id] = line
     problems += reader.problems
     return records
+
+
+def _observations_of(
+    files: list[TextFile], languages: tuple[str, ...], problems: list[Problem], every=True
+) -> list[Observation]:
+    """The figures of the files (`every` file of the site, or some), in order; each file's
+    problems added to `problems`. A file read before with the same bytes is not read again:
+    `serve` builds everything again after an edit of site.yaml or the localities."""
+    global _read
+    keys = [(file.path, file.digest, languages) for file in files]
+    unread = [file for file, key in zip(files, keys, strict=True) if key not in _read]
+    read = cores.map_forked(functools.partial(_observation_file, languages=languages), unread)
+    known = {key: _read[key] for key in keys if key in _read}
+    for file, result in zip(unread, read, strict=True):
+        known[file.path, file.digest, languages] = result
+    _read = known if every else _read | known  # the files a site no longer holds are forgotten
+    observations = []
+    for key in keys:
+        figures, found = known[key]
+        observations += figures
+        problems += found
+    return observations
+
+
+_read: dict[tuple[str, str, tuple[str, ...]], tuple[list[Observation], list[Problem]]] = {}
+"""Each observation file's figures and problems, by path, content hash and languages."""
+
+
+def _observation_file(
+    file: TextFile, languages: tuple[str, ...]
+) -> tuple[list[Observation], list[Problem]]:
+    """One observation file parsed and read, in whichever process: only the figures and the
+    problems come back, not its tree of located values."""
+    try:
+        data = yamlio.parse(file.text, file.path)
+    except yamlio.ParseError as error:
+        return [], [error.problem]
+    problems: list[Problem] = []
+    return _observations(YAMLFile(file.path, data, file.digest), languages, problems), problems
 
 
 def _observations(file: YAMLFile, languages, problems: list[Problem]) -> list[Observation]:

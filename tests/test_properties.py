@@ -8,6 +8,7 @@ real ones with their values swapped for awkward ones (`NO`, `1.10`, `2023-02-30`
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import tempfile
 import typing
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 from scorecard import model, yamlio
 from scorecard.errors import BuildError
-from scorecard.load import RawSite, YAMLFile, load
+from scorecard.load import RawSite, TextFile, YAMLFile, load
 from scorecard.score import score
 from scorecard.validate import validate
 
@@ -120,6 +121,10 @@ yaml_text = st.lists(
 
 def validate_with(tiny: Tiny, relative: str, text: str):
     """Validate the tiny project with one file replaced by `text`, as `load` would read it."""
+    raw = dataclasses.replace(tiny.raw)
+    if relative.startswith("data/observations/"):  # read as text, parsed by `validate`
+        raw.observations = [TextFile(relative, text, hashlib.blake2b(text.encode()).hexdigest())]
+        return validate(raw)
     problems = []
     try:
         data = yamlio.parse(text, relative)
@@ -127,11 +132,8 @@ def validate_with(tiny: Tiny, relative: str, text: str):
         problems.append(error.problem)
         data = None
     file = None if problems else YAMLFile(relative, data)
-    raw = dataclasses.replace(tiny.raw, problems=problems)
-    if relative.startswith("data/observations/"):
-        raw.observations = [file] if file else []
-    else:
-        setattr(raw, {"site.yaml": "site"}.get(relative, relative[5:-5]), file)
+    raw.problems = problems
+    setattr(raw, {"site.yaml": "site"}.get(relative, relative[5:-5]), file)
     return validate(raw)
 
 

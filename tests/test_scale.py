@@ -27,7 +27,9 @@ from test_built_site import (
     policy,
 )
 
-from scorecard import build, charts, prerender, previews, render, score
+from scorecard import build, charts, cores, prerender, previews, render, score
+from scorecard import validate as validate_module
+from scorecard.errors import BuildError
 from scorecard.validate import _observation_order, validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +83,31 @@ def test_the_tree_is_valid_and_shaped_like_the_reform(tree):
     assert all((loc, lang) in site.narratives for loc in with_figures for lang in ("vi", "en"))
     assert len(site.indicators) == 40
     assert len({obs.indicator for obs in site.observations}) > 30
+
+
+def test_figures_read_on_every_core_are_those_read_in_one_process(tree, monkeypatch):
+    raw = build.load(tree)
+    (first, second), rest = raw.observations[:2], raw.observations[2:]
+    broken = dataclasses.replace(first, text=first.text.replace("period:", "period: [", 1))
+    mistaken = dataclasses.replace(second, text=second.text.replace("source:", "source: nowhere #"))
+    raw.observations = [broken, mistaken, *rest]
+
+    def read(forked: bool) -> list[str]:
+        monkeypatch.setattr(validate_module, "_read", {})  # nothing remembered
+        monkeypatch.setattr(cores, "IN_PARALLEL_FROM", 2 if forked else len(rest) + 3)
+        with pytest.raises(BuildError) as error:
+            validate(raw)
+        return [str(problem) for problem in error.value.problems]
+
+    problems = read(forked=False)
+    assert any(p.startswith(broken.path) for p in problems)
+    assert any(p.startswith(mistaken.path) and "nowhere" in p for p in problems)
+    assert read(forked=True) == problems
+    raw.observations = rest
+    remembered = validate(raw)  # from the forked reading
+    monkeypatch.setattr(validate_module, "_read", {})
+    monkeypatch.setattr(cores, "IN_PARALLEL_FROM", len(rest) + 1)
+    assert validate(raw) == remembered
 
 
 def test_long_lists_are_paged_and_every_link_resolves(site):
