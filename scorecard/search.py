@@ -11,8 +11,8 @@ Records go to Pagefind through its Python API (the `pagefind` package, which run
 `pagefind-bin` as a service) as small HTML documents rather than plain-text records, so that
 the title keeps the weight of a heading (a locality ranks above the units that merely name it)
 and each source is a section with an anchor (a sub-result linking to it). Each language is an
-index of its own, made one after the other: the peak is one language's. Pagefind hands the
-files over and they are written here: it answers before its own writes are done.
+index of its own, made side by side on two cores. Pagefind hands the files over and they are
+written here: it answers before its own writes are done.
 
 Pagefind folds tone marks ("quang tri" finds "Quảng Trị") but Đ is a letter of its own, not a
 D with a mark, so "dakrong" would miss "Đakrông". Each record therefore carries the plain form of
@@ -219,33 +219,44 @@ def index(site: Path, records: Iterable[Record]) -> None:
 
 
 async def _bundle(by_language: dict[str, list[Record]]) -> dict[str, bytes]:
-    """The bundle's files: each language's index, made one after the other (its files are
-    named after it), and one entry file that lists them all, its keys sorted (two builds are
-    byte-identical)."""
+    """The bundle's files: each language's index, made side by side by a Pagefind each (its
+    files are named after it), and one entry file that lists them all, its keys sorted (two
+    builds are byte-identical)."""
     files: dict[str, bytes] = {}
     languages: dict[str, dict] = {}
-    for chosen in by_language.values():
-        service = await _Service().launch()
-        try:
-            pagefind = await service.create_index()
-            await asyncio.gather(
-                *(pagefind.add_html_file(content=r.document(), url=r.url) for r in chosen)
-            )
-            made = await pagefind.get_files()
-        except Exception as error:  # what Pagefind said as it stopped tells more
-            await service.close()
-            raise RuntimeError(service.said or str(error)) from error
-        await service.close()
-        for file in made:  # the interfaces are beside the entry, the fragments in folders
-            name = file["path"]
-            if "/" in name or not any(fnmatch(name, unused) for unused in UNUSED):
-                files[name] = file["content"]
-        languages |= json.loads(files["pagefind-entry.json"])["languages"]
+    made = await asyncio.gather(  # each to its end: a Pagefind left running when another failed
+        *(_language_index(chosen) for chosen in by_language.values()), return_exceptions=True
+    )  # would outlive the event loop
+    for language_files in made:
+        if isinstance(language_files, BaseException):
+            raise language_files
+        files |= language_files
+        languages |= json.loads(language_files["pagefind-entry.json"])["languages"]
     entry = json.loads(files["pagefind-entry.json"]) | {"languages": languages}
     files["pagefind-entry.json"] = json.dumps(
         entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")
     ).encode()
     return files
+
+
+async def _language_index(records: list[Record]) -> dict[str, bytes]:
+    """The files of one language's index (and its entry file, listing it alone)."""
+    service = await _Service().launch()
+    try:
+        pagefind = await service.create_index()
+        await asyncio.gather(
+            *(pagefind.add_html_file(content=r.document(), url=r.url) for r in records)
+        )
+        made = await pagefind.get_files()
+    except Exception as error:  # what Pagefind said as it stopped tells more
+        await service.close()
+        raise RuntimeError(service.said or str(error)) from error
+    await service.close()
+    return {  # the interfaces are beside the entry, the fragments in folders
+        file["path"]: file["content"]
+        for file in made
+        if "/" in file["path"] or not any(fnmatch(file["path"], unused) for unused in UNUSED)
+    }
 
 
 class _Service(PagefindService):
