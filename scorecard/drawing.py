@@ -17,10 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .cores import WORKERS
+
 VEGA_LITE = "6.4"  # the vendored vega-lite's minor version: static and live charts agree
 IN_PARALLEL_FROM = 6
 """Fewer drawings are made here: a worker takes about 0.5 s to start Python and its engine."""
-WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 Drawing = tuple[str, dict[str, Any]]
 """('svg' or 'png', a Vega-Lite spec)."""

@@ -11,7 +11,6 @@ import functools
 import gc
 import hashlib
 import multiprocessing
-import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from . import compare, i18n, opendata, previews, score, write
+from .cores import WORKERS
 from .model import LEVELS, Indicator, Locality, Observation, Site
 from .score import Scores
 from .templatecache import TemplateCache
@@ -324,7 +324,6 @@ PARALLEL_FROM = 100
 """Below this many pages, forking workers costs about what it saves: from a country-scale
 process, two workers rendered 12 to 96 pages in the time one process took, with 40 to 100% more
 CPU (forking, and each worker's first pages)."""
-WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class _Renderer:
@@ -410,11 +409,11 @@ class _Renderer:
 
 
 _forked: _Renderer | None = None
-"""The renderer a worker inherits from its parent at fork."""
+"""The renderer of the pages being rendered in parallel, which the workers inherit at fork."""
 
 
 def _render_chunk(jobs: list[tuple[str, str, Page]]) -> list[tuple[str, bytes]] | int:
-    """Pages rendered in a worker; on an error, the index of the failing job instead."""
+    """Pages rendered by `_forked`; on an error, the index of the failing job instead."""
     assert _forked is not None
     rendered = []
     for index, job in enumerate(jobs):
@@ -428,31 +427,60 @@ def _render_chunk(jobs: list[tuple[str, str, Page]]) -> list[tuple[str, bytes]] 
 def _render_in_parallel(
     renderer: _Renderer, jobs: list, meanwhile: Callable[[], None] | None = None
 ) -> dict[str, bytes]:
-    """Chunks of pages across forked workers, in order. A template error is raised again here,
-    by rendering the failing page in this process, so it keeps its template traceback."""
+    """Chunks of pages rendered on every core: by this process (after `meanwhile`) and by
+    forked workers, each taking the next chunk as it is free. This process renders too, rather
+    than wait for a worker of its own: each worker holds a copy of what it reads of the site
+    (reference counts are written to), 0.5 GB at country scale. A template error is raised
+    again here, by rendering the failing page in this process, so it keeps its traceback."""
     global _forked
     size = max(1, min(50, len(jobs) // (WORKERS * 4)))  # small enough to share out evenly
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
-    _forked = renderer
-    output: dict[str, bytes] = {}
+    fork = multiprocessing.get_context("fork")
+    taken = fork.Value("i", 0)  # how many chunks were taken
+
+    def work() -> dict[int, list[tuple[str, bytes]] | int]:
+        rendered = {}
+        while True:
+            with taken.get_lock():
+                index, taken.value = taken.value, taken.value + 1
+            if index >= len(chunks):
+                return rendered
+            rendered[index] = _render_chunk(chunks[index])
+
     from .charttypes import TYPES, chart_type
 
     for kind in TYPES:  # built with altair once, here, rather than once in each worker
         chart_type(kind)
+    _forked = renderer
     gc.freeze()  # the workers share the site with this process: collecting would copy it
     try:
-        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            results = pool.imap(_render_chunk, chunks)  # the workers start at once
-            if meanwhile is not None:
-                meanwhile()
-            for chunk, result in zip(chunks, results, strict=True):
-                if isinstance(result, int):
-                    renderer.render(chunk[result])  # raises with the template's traceback
-                    raise RuntimeError(f"{chunk[result][0]} failed only in a worker process")
-                output.update(result)
+        workers = []
+        for _ in range(WORKERS - 1):
+            receiving, sending = fork.Pipe(duplex=False)
+            worker = fork.Process(target=lambda sending=sending: sending.send(work()))
+            worker.start()
+            workers.append((worker, receiving))
+        if meanwhile is not None:
+            meanwhile()
+        done = work()
+        for worker, receiving in workers:
+            try:
+                done |= receiving.recv()
+            except EOFError:
+                raise RuntimeError(
+                    f"a worker rendering pages stopped ({worker.exitcode})"
+                ) from None
+            worker.join()
     finally:
         _forked = None
         gc.unfreeze()
+    output: dict[str, bytes] = {}
+    for index, chunk in enumerate(chunks):
+        result = done[index]
+        if isinstance(result, int):
+            renderer.render(chunk[result])  # raises with the template's traceback
+            raise RuntimeError(f"{chunk[result][0]} failed only in a worker process")
+        output.update(result)
     return output
 
 

@@ -300,6 +300,27 @@ def _edited_figures(pick: random.Random, site, unit: str) -> list:
     return figures
 
 
+def test_a_template_error_on_one_page_of_many_is_located(tree, small_lists, tmp_path):
+    """Pages are rendered in parallel here: the error of the one failing page, whichever process
+    rendered it, is reported at its template line."""
+    copy = tmp_path / "tree"
+    shutil.copytree(tree, copy, ignore=shutil.ignore_patterns(".cache"))
+    last = list(validate(build.load(copy)).localities)[-1]
+    template = copy / "templates" / "locality.html"
+    text = template.read_text()
+    line = text.count("\n", 0, text.index("<h1>")) + 1
+    template.write_text(
+        text.replace(
+            "<h1>", f"{{% if locality.id == '{last}' %}}{{{{ no_such_name }}}}{{% endif %}}<h1>"
+        )
+    )
+    with pytest.raises(BuildError) as error:
+        build.generate(copy, into=tmp_path / "out")
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == ("templates/locality.html", line)
+    assert "no_such_name" in problem.message
+
+
 def test_an_unchanged_save_rerenders_nothing(tree, small_lists):
     before = build.generate(tree)
     path = sorted((tree / "data" / "observations").glob("*.yaml"))[0]
