@@ -5,9 +5,10 @@
 
 For one synthetic tree (benchmarks/generate.py) it prints:
 - our cold full build (`python build.py`, a fresh process, no chart or preview cache): wall time,
-  pages per second, and peak memory summed over the process and all its children;
+  CPU time, pages per second, and peak memory summed over the process and all its children;
 - Hugo's build of the equivalent content (benchmarks/hugo/) in the same run: time, peak memory,
-  and the ratios;
+  and the ratios. Both builds run `--runs` times, taking turns (on a shared virtual machine, the
+  same build's time varied by 20%), and the medians are compared;
 - the edit-to-reload time of the real `python build.py serve`: the benchmark saves one
   observation file (one figure's value changed, as an editor fixing a typo would) and measures
   from just before the save until the server answers the locality's page with the new figure;
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -52,6 +54,8 @@ class Run:
     output: str
     at_peak: dict[str, int]
     """RSS by program at the peak."""
+    cpu: float = 0.0
+    """CPU seconds (user and system) of the process and the children it waited for."""
 
 
 class MemorySampler(threading.Thread):
@@ -122,6 +126,7 @@ def _kilobytes(path: str, field: str) -> int:
 def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run a command to its end, timing it and sampling the memory of its process tree."""
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(
         command,
         cwd=cwd,
@@ -134,11 +139,13 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     sampler.start()
     output, _ = process.communicate()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     sampler.done.set()
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{output}")
-    return Run(seconds, sampler.peak_rss, sampler.peak_pss, output, sampler.at_peak)
+    cpu = sum(getattr(after, f) - getattr(before, f) for f in ("ru_utime", "ru_stime"))
+    return Run(seconds, sampler.peak_rss, sampler.peak_pss, output, sampler.at_peak, cpu)
 
 
 def count_pages(folder: Path) -> int:
@@ -388,8 +395,8 @@ def ensure_hugo() -> str:
     return hugo
 
 
-def hugo_build(tree: Path, ours: Path, work: Path) -> tuple[Run, int]:
-    """Write the equivalent Hugo project, then time `hugo` on it."""
+def hugo_project(tree: Path, ours: Path, work: Path) -> Path:
+    """Write the Hugo project equivalent to our build `ours` of `tree`."""
     from hugo.site import write_site
 
     from scorecard import i18n, load, score, validate
@@ -400,6 +407,11 @@ def hugo_build(tree: Path, ours: Path, work: Path) -> tuple[Run, int]:
     catalogues = i18n.catalogues(raw.catalogues, site.config.languages)
     project = work / "hugo"
     write_site(site, scores, catalogues, ours, project)
+    return project
+
+
+def hugo_build(project: Path, work: Path) -> tuple[Run, int]:
+    """Time `hugo` on the project, into an empty folder."""
     out = work / "hugo-public"
     shutil.rmtree(out, ignore_errors=True)
     run = measure([ensure_hugo(), "--quiet", "-s", str(project), "-d", str(out)], project)
@@ -426,13 +438,21 @@ def megabytes(count: int) -> str:
     return f"{count / 2**20:,.0f} MB"
 
 
-def report(name: str, tree: Path, work: Path, edits: int) -> None:
+def report(name: str, tree: Path, work: Path, edits: int, runs: int) -> None:
     print(f"\n== {name} ==", flush=True)
-    ours, pages = ours_build(tree, work / "ours")
+    colds, hugos, project = [], [], None
+    for _ in range(runs):  # taking turns, so that a slow spell of the machine falls on both
+        colds.append(ours_build(tree, work / "ours"))
+        project = project or hugo_project(tree, work / "ours", work)
+        hugos.append(hugo_build(project, work))
+    ours, pages = _median(colds)
     print(f"ours: cold full build   {ours.seconds:8.2f} s  {pages:,} pages  "
-          f"{pages / ours.seconds:,.0f} pages/s")  # fmt: skip
-    print(f"ours: peak memory       {megabytes(ours.peak_rss)} RSS summed over processes, "
-          f"{megabytes(ours.peak_pss)} PSS (shared pages counted once); at the peak: "
+          f"{pages / ours.seconds:,.0f} pages/s; {ours.cpu:.1f} s CPU{_spread(colds)}")  # fmt: skip
+    rss = statistics.median(run.peak_rss for run, _ in colds)
+    pss = statistics.median(run.peak_pss for run, _ in colds)
+    print(f"ours: peak memory       {megabytes(rss)} RSS summed over processes, "
+          f"{megabytes(pss)} PSS (shared pages counted once){' (medians)' if runs > 1 else ''}; "
+          "at the peak of the median build: "
           + ", ".join(f"{name} {megabytes(n)}" for name, n in sorted(ours.at_peak.items())),
           flush=True)  # fmt: skip
     warm, _ = ours_build(tree, work / "ours", cold=False)
@@ -443,13 +463,14 @@ def report(name: str, tree: Path, work: Path, edits: int) -> None:
           f"{seconds:.2f} s, {cpu:.2f} s CPU; at its peak, the model loaded: "
           + ", ".join(f"{name} {megabytes(n)}" for name, n in sorted(index.at_peak.items())),
           flush=True)  # fmt: skip
-    hugo, hugo_pages = hugo_build(tree, work / "ours", work)
+    hugo, hugo_pages = _median(hugos)
+    hugo_rss = statistics.median(run.peak_rss for run, _ in hugos)
     print(f"hugo: full build        {hugo.seconds:8.2f} s  {hugo_pages:,} pages  "
-          f"{hugo_pages / hugo.seconds:,.0f} pages/s")  # fmt: skip
-    print(f"hugo: peak memory       {megabytes(hugo.peak_rss)} RSS", flush=True)
+          f"{hugo_pages / hugo.seconds:,.0f} pages/s; {hugo.cpu:.1f} s CPU{_spread(hugos)}")  # fmt: skip
+    print(f"hugo: peak memory       {megabytes(hugo_rss)} RSS", flush=True)
     print(f"ratio time   ours/hugo  {ours.seconds / hugo.seconds:8.2f}   (target ≤ 1.0, aim 0.5)")
-    print(f"ratio memory ours/hugo  {ours.peak_rss / hugo.peak_rss:8.2f}   RSS "
-          f"({ours.peak_pss / hugo.peak_rss:.2f} PSS; target ≤ 0.25)", flush=True)  # fmt: skip
+    print(f"ratio memory ours/hugo  {rss / hugo_rss:8.2f}   RSS "
+          f"({pss / hugo_rss:.2f} PSS; target ≤ 0.25)", flush=True)  # fmt: skip
     if edits:
         startup, reloads = edit_to_reload(tree, edits)
         served = [r.to_served for r in reloads]
@@ -477,11 +498,25 @@ def report(name: str, tree: Path, work: Path, edits: int) -> None:
               + ", ".join(f"{where} {n}" for where, n in sorted(folders.items())))  # fmt: skip
 
 
+def _median(builds: list[tuple[Run, int]]) -> tuple[Run, int]:
+    """The build of median time (of an odd number; the faster middle one of an even number)."""
+    ordered = sorted(builds, key=lambda build: build[0].seconds)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def _spread(builds: list[tuple[Run, int]]) -> str:
+    if len(builds) < 2:
+        return ""
+    times = ", ".join(f"{run.seconds:.2f}" for run, _ in builds)
+    return f"; median of {len(builds)} builds ({times} s)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 is the whole country")
     parser.add_argument("--work", type=Path, help="folder for the trees and builds (a temp dir)")
     parser.add_argument("--edits", type=int, default=5, help="saves timed in serve (0: none)")
+    parser.add_argument("--runs", type=int, default=3, help="cold builds of each, for medians")
     parser.add_argument("--no-real", action="store_true", help="skip the real site's figures")
     args = parser.parse_args(argv)
     work = (args.work or Path(tempfile.mkdtemp(prefix="scorecard-bench-"))).resolve()
@@ -490,14 +525,16 @@ def main(argv: list[str] | None = None) -> int:
     tree = work / "tree"
     counts = generate.generate(tree, generate.Options(scale=args.scale))
     print("synthetic tree: " + ", ".join(f"{n:,} {what}" for what, n in counts.items()))
-    report(f"synthetic tree, scale {args.scale}", tree, work, args.edits)
+    report(f"synthetic tree, scale {args.scale}", tree, work, args.edits, args.runs)
     if not args.no_real:
         real = work / "real"
         shutil.rmtree(real, ignore_errors=True)
         shutil.copytree(
             REPO, real, ignore=shutil.ignore_patterns(".*", "_site", "node_modules", "tests")
         )
-        report("the real site (the repository's data)", real, work / "real-work", args.edits)
+        report(
+            "the real site (the repository's data)", real, work / "real-work", args.edits, args.runs
+        )
     return 0
 
 
