@@ -7,6 +7,7 @@ stage leaves the previous site untouched.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import gc
 import sys
@@ -198,13 +199,25 @@ def _render_pending(built: Built, wanted: set[tuple[str, str]], fork: bool = Tru
 
 
 def build(root: Path, out: Path, base_url: str | None = None) -> Built:
-    """Build into a folder beside `out` and swap it in once everything succeeded."""
+    """Build into a folder beside `out` and swap it in once everything succeeded. The files
+    of the result map to b"": their bytes are on disk (and gone from memory before Pagefind
+    starts, which at country scale made the build's peak)."""
     with write.staging(out) as folder:
         built = generate(root, base_url, into=folder)
         write.write_files(built.files, folder)
+        built = dataclasses.replace(built, files=dict.fromkeys(built.files, b""))
+        _give_memory_back()
         assert built.basis is not None
         search.index(folder, search.records(built.site, built.basis.catalogues))
     return built
+
+
+def _give_memory_back() -> None:
+    """Hand the memory of freed objects back to the system: the C library keeps the memory
+    of freed small blocks for later use (at country scale, 0.26 GB of the files written)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # a C library without malloc_trim
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def redraw(built: Built) -> Built | None:
