@@ -134,7 +134,8 @@ def _source_html(lang: Locale, source: Source, count: int) -> str:
         if source.url
         else html.escape(source.title)
     )
-    counted = f" {html.escape(lang.t('feed.figures', count=count))}." if count else ""
+    figures = lang.t("feed.figures", count=lang.number(count))  # counts as numbers: 1.639
+    counted = f" {html.escape(figures)}." if count else ""
     return f"<p>{html.escape(source.publisher)}: {link}.{counted}</p>"
 
 

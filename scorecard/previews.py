@@ -117,7 +117,7 @@ class Previews:
         more = len(rows) - MOST_BARS
         subtitle = [lang.text(site.config.title)]
         if more > 0:
-            subtitle.append(lang.t("preview.more", count=more))
+            subtitle.append(lang.t("preview.more", count=lang.number(more)))
         return _chart(lang.text(site.localities[locality_id].name), subtitle, rows[:MOST_BARS])
 
     def site_spec(self, lang: Locale) -> dict:

@@ -18,9 +18,10 @@ import frictionless
 import pytest
 import yaml
 
-from scorecard import feeds
+from scorecard import feeds, i18n
 from scorecard.build import generate
 from scorecard.export import CSV_COLUMNS
+from scorecard.i18n import Locale
 from scorecard.score import province_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -293,6 +294,22 @@ def test_the_site_feed_lists_the_latest_updates_and_a_locality_feed_all_of_its_o
     own = [f"{base}localities/huyen-b/#source-bao-1", f"{base}localities/huyen-b/#source-qd-411"]
     for files in (every, latest):
         assert entries(files, "localities/huyen-b/feed.xml") == own
+
+
+def test_a_feed_counts_a_report_s_figures_as_a_number_of_its_language(real_build):
+    """A province's report brings thousands of figures at country scale: 1.639, not 1639."""
+    site = real_build.site
+    source = next(iter(site.sources.values()))
+    trees = {
+        code: yaml.safe_load((ROOT / f"locales/{code}.yaml").read_text()) for code in ("vi", "en")
+    }
+    flat = i18n.catalogues(trees, ("vi", "en"))
+    said = {
+        code: feeds._source_html(Locale(code, messages, flat["vi"]), source, 1639)
+        for code, messages in flat.items()
+    }
+    assert "1.639 số liệu" in said["vi"]
+    assert "Figures from this source: 1,639." in said["en"]
 
 
 def test_every_page_has_opengraph_and_twitter_cards_with_an_image_that_exists(real_build):
