@@ -1,6 +1,8 @@
 """Atom feeds of data updates: one for the whole site and one per locality, in each language. Pure.
 
-An update is a source: its entry lists the figures it brought. Entries are dated by the
+An update is a source: its entry lists the figures it brought (in the site's feed, those of
+its first `ENTRY_MOST_UNITS` units, and how many other units it has figures of). Entries are
+dated by the
 source's publication date or, when the source gives none, by the end of the latest period its
 figures cover; never by the time of the build, so a rebuild changes no feed. A source with
 neither (no date, no figure) cannot be dated and is left out. The site's feed lists the latest
@@ -26,6 +28,10 @@ NO_UPDATE = date(1970, 1, 1)  # `updated` of a feed without entries: it has neve
 # seen. Every update of a country's worth of sources would weigh 16 MB a fetch; the older ones
 # stay on the sources page and in each locality's own feed.
 SITE_FEED_MOST = 50
+# A province's report names hundreds of communes: its entry in the site's feed details the
+# figures of the first few and counts the others, which it still links (`related`); each
+# unit's own feed details all of its figures.
+ENTRY_MOST_UNITS = 20
 
 
 @dataclass(frozen=True)
@@ -91,12 +97,16 @@ def _source_entry(
     if day is None:
         return None
     localities = _grouped(figures, lambda obs: obs.locality)
+    detailed = list(localities.items())[:ENTRY_MOST_UNITS]
     content = "".join(
         f'<h2><a href="{html.escape(f"{base}localities/{locality_id}/")}">'
         f"{html.escape(lang.text(site.localities[locality_id].name))}</a></h2>"
         + _figures_html(site, lang, obs)
-        for locality_id, obs in localities.items()
+        for locality_id, obs in detailed
     )
+    if len(localities) > len(detailed):
+        others = lang.t("feed.other_units", count=lang.number(len(localities) - len(detailed)))
+        content += f"<p>{html.escape(others)}</p>"
     return Entry(
         id=f"{base}sources/#{source.id}",
         title=source.title if figures else lang.t("feed.source_entry", title=source.title),

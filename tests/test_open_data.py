@@ -18,7 +18,7 @@ import frictionless
 import pytest
 import yaml
 
-from scorecard import feeds, i18n
+from scorecard import feeds, i18n, public
 from scorecard.build import generate
 from scorecard.export import CSV_COLUMNS
 from scorecard.i18n import Locale
@@ -294,6 +294,35 @@ def test_the_site_feed_lists_the_latest_updates_and_a_locality_feed_all_of_its_o
     own = [f"{base}localities/huyen-b/#source-bao-1", f"{base}localities/huyen-b/#source-qd-411"]
     for files in (every, latest):
         assert entries(files, "localities/huyen-b/feed.xml") == own
+
+
+def test_a_report_on_many_units_details_the_first_in_the_site_feed_and_counts_the_others(
+    real_build, monkeypatch
+):
+    site, catalogues = real_build.site, real_build.basis.catalogues
+    source = "baonghean-doluong-2024"  # figures of two units
+    units = sorted({obs.locality for obs in site.observations if obs.source == source})
+    assert len(units) == 2
+    monkeypatch.setattr(feeds, "ENTRY_MOST_UNITS", 1)
+    made = feeds.feeds(site, public.locales(site, catalogues))
+    base = site.config.base_url
+    for prefix, others in (("", "Các đơn vị khác có số liệu từ nguồn này: 1."),
+                           ("en/", "Other units with figures from this source: 1.")):  # fmt: skip
+        (entry,) = [
+            entry
+            for entry in ET.fromstring(made[f"{prefix}feed.xml"]).iter(f"{ATOM}entry")
+            if entry.find(f"{ATOM}id").text.endswith(f"#{source}")
+        ]
+        content = entry.find(f"{ATOM}content").text
+        assert f"{base}{prefix}localities/{units[0]}/" in content
+        assert f"{base}{prefix}localities/{units[1]}/" not in content
+        assert others in content
+        related = {
+            link.get("href") for link in entry.iter(f"{ATOM}link") if link.get("rel") == "related"
+        }
+        assert related == {f"{base}{prefix}localities/{unit}/" for unit in units}
+        own = made[f"{prefix}localities/{units[1]}/feed.xml"].decode()  # all of its own figures
+        assert f"#source-{source}" in own
 
 
 def test_a_feed_counts_a_report_s_figures_as_a_number_of_its_language(real_build):
