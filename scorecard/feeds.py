@@ -2,9 +2,8 @@
 
 An update is a source: its entry lists the figures it brought (in the site's feed, those of
 its first `ENTRY_MOST_UNITS` units, and how many other units it has figures of). Entries are
-dated by the
-source's publication date or, when the source gives none, by the end of the latest period its
-figures cover; never by the time of the build, so a rebuild changes no feed. A source with
+dated by the source's publication date or, when the source gives none, by the end of the
+latest period its figures cover; never by the time of the build, so a rebuild changes no feed. A source with
 neither (no date, no figure) cannot be dated and is left out. The site's feed lists the latest
 updates only; each locality's feed lists all of its own.
 """

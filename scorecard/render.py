@@ -408,17 +408,14 @@ class _Renderer:
         return given or {}
 
 
-_forked: _Renderer | None = None
-"""The renderer of the pages being rendered in parallel, which the workers inherit at fork."""
-
-
-def _render_chunk(jobs: list[tuple[str, str, Page]]) -> list[tuple[str, bytes]] | int:
-    """Pages rendered by `_forked`; on an error, the index of the failing job instead."""
-    assert _forked is not None
+def _render_chunk(
+    renderer: _Renderer, jobs: list[tuple[str, str, Page]]
+) -> list[tuple[str, bytes]] | int:
+    """Pages rendered; on an error, the index of the failing job instead."""
     rendered = []
     for index, job in enumerate(jobs):
         try:
-            rendered.append(_forked.emit(job))
+            rendered.append(renderer.emit(job))
         except Exception:
             return index
     return rendered
@@ -432,7 +429,6 @@ def _render_in_parallel(
     than wait for a worker of its own: each worker holds a copy of what it reads of the site
     (reference counts are written to), 0.5 GB at country scale. A template error is raised
     again here, by rendering the failing page in this process, so it keeps its traceback."""
-    global _forked
     size = max(1, min(50, len(jobs) // (WORKERS * 4)))  # small enough to share out evenly
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     fork = multiprocessing.get_context("fork")
@@ -445,13 +441,12 @@ def _render_in_parallel(
                 index, taken.value = taken.value, taken.value + 1
             if index >= len(chunks):
                 return rendered
-            rendered[index] = _render_chunk(chunks[index])
+            rendered[index] = _render_chunk(renderer, chunks[index])
 
     from .charttypes import TYPES, chart_type
 
     for kind in TYPES:  # built with altair once, here, rather than once in each worker
         chart_type(kind)
-    _forked = renderer
     gc.freeze()  # the workers share the site with this process: collecting would copy it
     try:
         workers = []
@@ -472,7 +467,6 @@ def _render_in_parallel(
                 ) from None
             worker.join()
     finally:
-        _forked = None
         gc.unfreeze()
     output: dict[str, bytes] = {}
     for index, chunk in enumerate(chunks):
@@ -572,11 +566,10 @@ def shared_context_after(
             figures_by_source[obs.source] -= 1
         for obs in score.figures_of(site, locality):
             figures_by_source[obs.source] = figures_by_source.get(obs.source, 0) + 1
-    flipped = any(  # a unit got its first figure, or lost its last: peers are units with figures
-        bool(before.localities[loc].latest) != bool(scores.localities[loc].latest)
-        for loc in localities
-    )
     shown = common["previews"].after(site, scores, localities)
+    peers = common["peers"]  # units with figures: a unit that got its first or lost its last
+    if _flipped(before, scores, localities):  # changes them
+        peers = compare.Peers(site, scores)
     return common | {
         "site": site,
         "scores": scores,
@@ -584,7 +577,7 @@ def shared_context_after(
         "figures_by_source": {source: n for source, n in figures_by_source.items() if n},
         "previews": shown,
         "preview_of": shown.of,
-        "peers": compare.Peers(site, scores) if flipped else common["peers"],
+        "peers": peers,
         "reuse": common["reuse"].after(site, localities),
     }
 
@@ -644,11 +637,7 @@ def stale(
         (obs.indicator, obs.source, obs.period) for obs in figures
     }
     paths |= {f"indicators/{indicator}/" for indicator, _, _ in dated}  # "data of …" dates
-    flipped = {  # units that got their first figure, or lost their last
-        loc
-        for loc in localities
-        if bool(before.localities[loc].latest) != bool(after.localities[loc].latest)
-    }
+    flipped = _flipped(before, after, localities)
     if flipped:  # (the compare page's choices are in compare/data.json, made by `gather`)
         peers = compare.Peers(site, after)  # each unit's page links to peers with figures
         groups = {peers.group(loc) for loc in flipped}
@@ -689,6 +678,15 @@ def stale(
                 ) != after.province_ranks.get(key):
                     paths.add(f"localities/{locality_id}/")
     return paths
+
+
+def _flipped(before: Scores, after: Scores, localities: set[str]) -> set[str]:
+    """Those of `localities` that got their first figure, or lost their last."""
+    return {
+        loc
+        for loc in localities
+        if bool(before.localities[loc].latest) != bool(after.localities[loc].latest)
+    }
 
 
 def _figures_of(site: Site, localities: set[str]) -> list[Observation]:

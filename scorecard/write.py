@@ -12,7 +12,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 
@@ -32,29 +32,22 @@ def merge(*parts: Mapping[str, bytes]) -> dict[str, bytes]:
     return files
 
 
-def write(
-    files: Mapping[str, bytes], out: Path, finish: Callable[[Path], None] | None = None
-) -> None:
-    """Replace `out` with exactly `files`, atomically from the reader's point of view.
-
-    `finish(staging)` runs on the complete staging folder before the swap, for a step that reads
-    the written site (the search index): if it fails, the previous site stays in place.
-    """
-    with staging(out, finish) as folder:
+def write(files: Mapping[str, bytes], out: Path) -> None:
+    """Replace `out` with exactly `files`, atomically from the reader's point of view."""
+    with staging(out) as folder:
         write_files(files, folder)
 
 
 @contextlib.contextmanager
-def staging(out: Path, finish: Callable[[Path], None] | None = None) -> Iterator[Path]:
+def staging(out: Path) -> Iterator[Path]:
     """A new folder beside `out` to build into, swapped in for `out` when the block ends
-    without error (after `finish(folder)`), removed when it fails."""
+    without error, removed when it fails: a step that reads the written site (the search
+    index) runs inside the block, so that its failure leaves the previous site in place."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
         yield folder
-        if finish is not None:
-            finish(folder)
         _swap(folder, out)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
