@@ -43,6 +43,10 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import generate  # noqa: E402
 
+INODES_RECENT = 35
+"""Seconds after which ext4 no longer skips a freed inode as recently freed (30 s, 35 while
+its block is unwritten): see `new_folder`."""
+
 
 @dataclass(frozen=True)
 class Run:
@@ -76,7 +80,8 @@ class MemorySampler(threading.Thread):
             for pid in _tree(self.pid):
                 kilobytes = _kilobytes(f"/proc/{pid}/status", "VmRSS:")
                 rss += kilobytes
-                by_program[_program(pid)] += kilobytes * 1024
+                if kilobytes:  # not a process that has just ended
+                    by_program[_program(pid)] += kilobytes * 1024
                 if tick % 5 == 0:
                     pss += _kilobytes(f"/proc/{pid}/smaps_rollup", "Pss:")
             if rss * 1024 > self.peak_rss:
@@ -174,12 +179,11 @@ class Reload:
     """From the save until the background pass ended."""
 
 
-def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
+def edit_to_reload(tree: Path, work: Path, edits: int) -> tuple[float, list[Reload]]:
     """Start `build.py serve`, then save `edits` changes to one observation file, one at a time.
 
     Returns the time serve took to start, and what each edit took."""
-    out = tree.parent / (tree.name + "-serve")
-    shutil.rmtree(out, ignore_errors=True)
+    out = new_folder(work, "serve")
     port = _free_port()
     started = time.perf_counter()
     server = subprocess.Popen(
@@ -259,7 +263,6 @@ def edit_to_reload(tree: Path, edits: int) -> tuple[float, list[Reload]]:
     finally:
         server.terminate()
         server.wait(10)
-        shutil.rmtree(out, ignore_errors=True)
 
 
 def _heard(log: list[str], heard: list[float], since: int, saved: float, words) -> float:
@@ -411,9 +414,8 @@ def hugo_project(tree: Path, ours: Path, work: Path) -> Path:
 
 
 def hugo_build(project: Path, work: Path) -> tuple[Run, int]:
-    """Time `hugo` on the project, into an empty folder."""
-    out = work / "hugo-public"
-    shutil.rmtree(out, ignore_errors=True)
+    """Time `hugo` on the project, into a new folder."""
+    out = new_folder(work, "hugo-public")
     run = measure([ensure_hugo(), "--quiet", "-s", str(project), "-d", str(out)], project)
     return run, count_pages(out)
 
@@ -421,17 +423,29 @@ def hugo_build(project: Path, work: Path) -> tuple[Run, int]:
 # --- the report ---------------------------------------------------------------------------------
 
 
-def ours_build(tree: Path, out: Path, cold: bool = True) -> tuple[Run, int]:
-    """`python build.py` in a fresh process; cold: with empty caches of drawn charts (SVG) and
-    preview images (PNG), as on a fresh clone."""
+def ours_build(tree: Path, work: Path, cold: bool = True) -> tuple[Run, int, Path]:
+    """`python build.py` in a fresh process, into a new folder; cold: with empty caches of drawn
+    charts (SVG) and preview images (PNG), as on a fresh clone."""
     charts = tree.parent / "chart-cache"
     if cold:
         shutil.rmtree(tree / ".cache", ignore_errors=True)
         shutil.rmtree(charts, ignore_errors=True)
-    shutil.rmtree(out, ignore_errors=True)
+    out = new_folder(work, "ours")
     command = [sys.executable, str(REPO / "build.py"), "--out", str(out)]
     run = measure(command, tree, {"SCORECARD_CACHE": str(charts)})
-    return run, count_pages(out)
+    return run, count_pages(out), out
+
+
+def new_folder(work: Path, name: str) -> Path:
+    """`work`/builds/`name`-N, a folder no build wrote before. The builds are not deleted
+    between runs: ext4 skips the inodes freed in the last 30 s when it makes a file, and each
+    skip costs a lookup, so a build made right after deleting the last one's 110,000 files
+    spent 10 to 30 s more in the kernel (`main` deletes the builds of an earlier run, then
+    waits that long)."""
+    number = 1
+    while (work / "builds" / f"{name}-{number}").exists():
+        number += 1
+    return work / "builds" / f"{name}-{number}"
 
 
 def megabytes(count: int) -> str:
@@ -442,8 +456,9 @@ def report(name: str, tree: Path, work: Path, edits: int, runs: int) -> None:
     print(f"\n== {name} ==", flush=True)
     colds, hugos, project = [], [], None
     for _ in range(runs):  # taking turns, so that a slow spell of the machine falls on both
-        colds.append(ours_build(tree, work / "ours"))
-        project = project or hugo_project(tree, work / "ours", work)
+        run, pages, out = ours_build(tree, work)
+        colds.append((run, pages))
+        project = project or hugo_project(tree, out, work)
         hugos.append(hugo_build(project, work))
     ours, pages = _median(colds)
     print(f"ours: cold full build   {ours.seconds:8.2f} s  {pages:,} pages  "
@@ -455,10 +470,10 @@ def report(name: str, tree: Path, work: Path, edits: int, runs: int) -> None:
           "at the peak of the median build: "
           + ", ".join(f"{name} {megabytes(n)}" for name, n in sorted(ours.at_peak.items())),
           flush=True)  # fmt: skip
-    warm, _ = ours_build(tree, work / "ours", cold=False)
+    warm, _, out = ours_build(tree, work, cold=False)
     print(f"ours: warm full build   {warm.seconds:8.2f} s  (charts and previews drawn by the "
           f"cold build, from the cache), peak {megabytes(warm.peak_rss)} RSS", flush=True)  # fmt: skip
-    seconds, cpu, index = search_index(tree, work / "ours")
+    seconds, cpu, index = search_index(tree, out)
     print(f"      of which the search index (records from the model, Pagefind), run again: "
           f"{seconds:.2f} s, {cpu:.2f} s CPU; at its peak, the model loaded: "
           + ", ".join(f"{name} {megabytes(n)}" for name, n in sorted(index.at_peak.items())),
@@ -472,7 +487,7 @@ def report(name: str, tree: Path, work: Path, edits: int, runs: int) -> None:
     print(f"ratio memory ours/hugo  {rss / hugo_rss:8.2f}   RSS "
           f"({pss / hugo_rss:.2f} PSS; target ≤ 0.25)", flush=True)  # fmt: skip
     if edits:
-        startup, reloads = edit_to_reload(tree, edits)
+        startup, reloads = edit_to_reload(tree, work, edits)
         served = [r.to_served for r in reloads]
         print(f"serve: first build and start {startup:.2f} s (charts and previews from the cache)")
         print(f"serve: edit-to-reload   {statistics.median(served):8.3f} s median of {len(served)} "
@@ -521,20 +536,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = (args.work or Path(tempfile.mkdtemp(prefix="scorecard-bench-"))).resolve()
     work.mkdir(parents=True, exist_ok=True)
+    earlier = any(work.iterdir())  # an earlier run's trees and builds, in a --work folder
+    for folder in ("builds", "hugo", "real", "real-work"):
+        shutil.rmtree(work / folder, ignore_errors=True)
     print(f"machine: {os.cpu_count()} cores; work folder {work}")
     tree = work / "tree"
     counts = generate.generate(tree, generate.Options(scale=args.scale))
     print("synthetic tree: " + ", ".join(f"{n:,} {what}" for what, n in counts.items()))
+    if earlier:
+        time.sleep(INODES_RECENT)  # see `new_folder`
     report(f"synthetic tree, scale {args.scale}", tree, work, args.edits, args.runs)
     if not args.no_real:
         real = work / "real"
-        shutil.rmtree(real, ignore_errors=True)
         shutil.copytree(
             REPO, real, ignore=shutil.ignore_patterns(".*", "_site", "node_modules", "tests")
         )
         report(
             "the real site (the repository's data)", real, work / "real-work", args.edits, args.runs
         )
+    if not args.work:
+        shutil.rmtree(work)
     return 0
 
 
