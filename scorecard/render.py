@@ -448,8 +448,8 @@ def _render_in_parallel(
     for kind in TYPES:  # built with altair once, here, rather than once in each worker
         chart_type(kind)
     gc.freeze()  # the workers share the site with this process: collecting would copy it
+    workers = []
     try:
-        workers = []
         for _ in range(WORKERS - 1):
             receiving, sending = fork.Pipe(duplex=False)
             worker = fork.Process(target=lambda sending=sending: sending.send(work()))
@@ -466,6 +466,11 @@ def _render_in_parallel(
                     f"a worker rendering pages stopped ({worker.exitcode})"
                 ) from None
             worker.join()
+    except BaseException:
+        for worker, _ in workers:  # or it would go on writing the pages of a failed build
+            worker.kill()
+            worker.join()
+        raise
     finally:
         gc.unfreeze()
     output: dict[str, bytes] = {}

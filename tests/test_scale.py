@@ -29,7 +29,7 @@ from test_built_site import (
 
 from scorecard import build, charts, cores, prerender, previews, render, score
 from scorecard import validate as validate_module
-from scorecard.errors import BuildError
+from scorecard.errors import BuildError, Problem
 from scorecard.validate import _observation_order, validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,6 +319,35 @@ def test_a_template_error_on_one_page_of_many_is_located(tree, small_lists, tmp_
     (problem,) = error.value.problems
     assert (problem.path, problem.line) == ("templates/locality.html", line)
     assert "no_such_name" in problem.message
+
+
+def test_a_failure_while_pages_render_stops_the_workers(tree, small_lists, tmp_path, monkeypatch):
+    """The files beside the pages are made while forked workers render the pages: when that
+    fails, the workers stop rather than go on writing a failed build, and the previous site
+    stays."""
+    import multiprocessing
+
+    out = tmp_path / "_site"
+    out.mkdir()
+    (out / "index.html").write_text("the previous site")
+    rendered = []
+    original = render._render_chunk
+
+    def rendering(renderer, jobs):
+        rendered.append(len(jobs))  # in a worker: this process's list stays empty
+        return original(renderer, jobs)
+
+    def failing(*args):
+        raise BuildError([Problem("feed.xml", 0, "writing the feed failed: no more memory.")])
+
+    monkeypatch.setattr(render, "_render_chunk", rendering)
+    monkeypatch.setattr(build, "gather", failing)
+    with pytest.raises(BuildError, match="no more memory"):
+        build.build(tree, out)
+    assert rendered == []  # it failed before this process rendered a page: a worker did
+    assert multiprocessing.active_children() == []
+    assert [path.name for path in tmp_path.iterdir()] == ["_site"]
+    assert (out / "index.html").read_text() == "the previous site"
 
 
 def test_an_unchanged_save_rerenders_nothing(tree, small_lists):
