@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
 import hashlib
 import json
 from collections import defaultdict
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from .export import CSV_COLUMNS, observations_csv
 from .i18n import Locale
@@ -226,22 +227,24 @@ class Reuse:
         indicator_id: str = "",
         period: str = "",
     ) -> str:
-        """A new issue in the repository, on the correction form, with what is known filled in."""
+        """A new issue in the repository, on the correction form, with what is known filled in.
+        Its parts are quoted once each (`_quoted`): every figure on a page has this link."""
         names = []
         if locality_id:
             names.append(lang.text(self.site.localities[locality_id].name))
         if indicator_id:
             names.append(lang.text(self.site.indicators[indicator_id].name))
+        title = _quoted(f"{lang.t('reuse.correct')}: ") + _quoted(" · ").join(map(_quoted, names))
         query = {
             "template": "correction.yml",
-            "title": f"{lang.t('reuse.correct')}: {' · '.join(names)}",
-            "locality": locality_id,
-            "indicator": indicator_id,
-            "period": period,
-            "page": page_url,
+            "title": title,
+            "locality": _quoted(locality_id),
+            "indicator": _quoted(indicator_id),
+            "period": _quoted(period),
+            "page": _quoted(page_url),
         }
-        return f"{self.site.config.repository}/issues/new?" + urlencode(
-            {key: value for key, value in query.items() if value}
+        return f"{self.site.config.repository}/issues/new?" + "&".join(
+            f"{key}={value}" for key, value in query.items() if value
         )
 
     def edit(self, path: str) -> str:
@@ -254,3 +257,10 @@ class Reuse:
         if figures and figures[0].where:
             return figures[0].where.rpartition(":")[0]  # 'data/observations/x.yaml:12'
         return "data/localities.yaml"
+
+
+@functools.cache
+def _quoted(text: str) -> str:
+    """`text` as a part of a URL's query, quoted as `urlencode` does: quoting is character by
+    character, so the quoted parts of a text joined are the quoted text."""
+    return quote_plus(text)
