@@ -200,15 +200,17 @@ def _render_pending(built: Built, wanted: set[tuple[str, str]], fork: bool = Tru
 
 def build(root: Path, out: Path, base_url: str | None = None) -> Built:
     """Build into a folder beside `out` and swap it in once everything succeeded. The files
-    of the result map to b"": their bytes are on disk (and gone from memory before Pagefind
-    starts, which at country scale made the build's peak)."""
+    of the result map to b"": their bytes are on disk. They and what `serve` would keep
+    (`basis`) are gone from memory before Pagefind starts, which at country scale makes the
+    build's peak."""
     with write.staging(out) as folder:
         built = generate(root, base_url, into=folder)
         write.write_files(built.files, folder)
-        built = dataclasses.replace(built, files=dict.fromkeys(built.files, b""))
+        assert built.basis is not None  # kept by `serve` only
+        catalogues = built.basis.catalogues
+        built = dataclasses.replace(built, files=dict.fromkeys(built.files, b""), basis=None)
         _give_memory_back()
-        assert built.basis is not None
-        search.index(folder, search.records(built.site, built.basis.catalogues))
+        search.index(folder, search.records(built.site, catalogues))
     return built
 
 
