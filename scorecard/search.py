@@ -11,9 +11,9 @@ Records go to Pagefind through its Python API (the `pagefind` package, which run
 `pagefind-bin` as a service) as small HTML documents rather than plain-text records, so that
 the title keeps the weight of a heading (a locality ranks above the units that merely name it)
 and each source is a section with an anchor (a sub-result linking to it). Each language is an
-index of its own, made one after the other (the next language's records are read while one's
-index is written): the peak is one language's index. Pagefind hands the files over and they
-are written here: it answers before its own writes are done.
+index of its own, made one after the other: the next language's records are read while one
+language's index is written, never two indexes at once. Pagefind hands the files over and
+they are written here: it answers before its own writes are done.
 
 Pagefind folds tone marks ("quang tri" finds "Quảng Trị") but Đ is a letter of its own, not a
 D with a mark, so "dakrong" would miss "Đakrông". Each record therefore carries the plain form of
