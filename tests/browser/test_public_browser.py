@@ -278,6 +278,13 @@ def test_a_locality_scorecard_prints_without_the_site_chrome(open_page, tmp_path
         assert page.locator(hidden).first.is_hidden(), hidden
     assert page.locator(".citation").is_visible()
     assert page.locator("details.quote blockquote").first.is_visible()
+    # on paper: no control a reader cannot press, and the page's whole width for the tables
+    for control in ("details.quote summary", "details.chart-data"):
+        assert page.locator(control).first.is_hidden(), control
+    widths = page.evaluate(
+        "[document.querySelector('main').getBoundingClientRect().width, document.body.clientWidth]"
+    )
+    assert widths[0] == widths[1]
     pdf = Path(tmp_path / "scorecard.pdf")
     page.pdf(path=str(pdf), format="A4")
     assert pdf.read_bytes().startswith(b"%PDF")
