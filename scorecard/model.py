@@ -58,6 +58,9 @@ class SiteConfig:
     repository: Url = field("URL of the source repository (edit links, correction form).")
     licence: Licence = field("Licence of the data.")
     pillars: tuple[Pillar, ...] = field("The pillars of digital transformation, in page order.")
+    branch: str = field(
+        "The repository's branch that the site is published from (edit links).", "main"
+    )
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,6 @@ from .i18n import Locale
 from .model import Observation, Site
 from .score import figures_of
 
-BRANCH = "main"
-"""The repository branch that "edit this data" links open."""
-
 LOCALITY_CSV = "localities/{id}.csv"
 """Per-locality CSV, under data/."""
 CSV_SCHEMA = "observations.schema.json"
@@ -249,7 +246,8 @@ class Reuse:
 
     def edit(self, path: str) -> str:
         """The repository's editor for one file of the project."""
-        return f"{self.site.config.repository}/edit/{BRANCH}/{path}"
+        config = self.site.config
+        return f"{config.repository}/edit/{config.branch}/{path}"
 
     def locality_file(self, locality_id: str) -> str:
         """The YAML file that holds the locality's figures, or the list of localities."""

@@ -222,6 +222,17 @@ def test_edit_this_data_opens_the_file_that_holds_the_figures(real_build):
     assert f"{repository}/edit/main/data/observations/huyen-dakrong.yaml" in page
 
 
+def test_edit_links_open_the_branch_site_yaml_names(project):
+    project.replace(
+        "site.yaml",
+        "repository: https://example.org/repo",
+        "repository: https://example.org/repo\nbranch: trunk",
+    )
+    page = generate(project.root).files["localities/huyen-b/index.html"].decode()
+    assert 'href="https://example.org/repo/edit/trunk/data/observations/huyen-b.yaml"' in page
+    assert "/edit/main/" not in page
+
+
 # --- Discovery: sitemap, robots, feeds, previews ---------------------------------------------
 
 
