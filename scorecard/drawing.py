@@ -28,15 +28,15 @@ Drawing = tuple[str, dict[str, Any]]
 
 
 def draw(drawings: list[Drawing]) -> list[str | bytes]:
-    """Each drawing, in order: an SVG as text, a PNG as bytes."""
-    return start(drawings)()
+    """Each drawing, in order: an SVG as text, a PNG as bytes (on one core, drawn here)."""
+    return start(drawings, WORKERS if WORKERS > 1 else 0)()
 
 
-def start(drawings: list[Drawing]) -> Callable[[], list[str | bytes]]:
-    """`draw`, begun: workers draw while the caller does other work, until it calls the result
-    for the drawings."""
-    count = min(WORKERS, len(drawings))
-    if len(drawings) < IN_PARALLEL_FROM or count < 2:
+def start(drawings: list[Drawing], workers: int = WORKERS) -> Callable[[], list[str | bytes]]:
+    """`draw`, begun: up to `workers` processes draw while the caller does other work, until it
+    calls the result for the drawings (without workers, or for a few, drawn here then)."""
+    count = min(workers, len(drawings))
+    if len(drawings) < IN_PARALLEL_FROM or count < 1:
         return lambda: [draw_one(drawing) for drawing in drawings]
     shares = [drawings[first::count] for first in range(count)]  # dealt out, to even the load
     package = str(Path(__file__).resolve().parent.parent)
