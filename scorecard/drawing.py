@@ -13,7 +13,6 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +26,18 @@ Drawing = tuple[str, dict[str, Any]]
 """('svg' or 'png', a Vega-Lite spec)."""
 
 
-def draw(drawings: list[Drawing]) -> list[str | bytes]:
-    """Each drawing, in order: an SVG as text, a PNG as bytes (on one core, drawn here)."""
-    return start(drawings, WORKERS if WORKERS > 1 else 0)()
-
-
-def start(drawings: list[Drawing], workers: int = WORKERS) -> Callable[[], list[str | bytes]]:
-    """`draw`, begun: up to `workers` processes draw while the caller does other work, until it
-    calls the result for the drawings (without workers, or for a few, drawn here then)."""
+def draw(
+    drawings: list[Drawing], workers: int = WORKERS if WORKERS > 1 else 0
+) -> list[str | bytes]:
+    """Each drawing, in order: an SVG as text, a PNG as bytes, shared out among up to `workers`
+    processes (by default one per core; on one core, or for a few drawings, drawn here)."""
     count = min(workers, len(drawings))
     if len(drawings) < IN_PARALLEL_FROM or count < 1:
-        return lambda: [draw_one(drawing) for drawing in drawings]
+        return [draw_one(drawing) for drawing in drawings]
     shares = [drawings[first::count] for first in range(count)]  # dealt out, to even the load
     package = str(Path(__file__).resolve().parent.parent)
     path = os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")]))
-    workers = [
+    processes = [
         subprocess.Popen(
             [sys.executable, "-m", "scorecard.drawing"],
             stdin=subprocess.PIPE,
@@ -50,23 +46,19 @@ def start(drawings: list[Drawing], workers: int = WORKERS) -> Callable[[], list[
         )  # fmt: skip
         for _ in shares
     ]
-    for worker, share in zip(workers, shares, strict=True):  # each reads all before it writes
-        assert worker.stdin is not None
-        worker.stdin.write(pickle.dumps(share))
-        worker.stdin.close()
-
-    def collect() -> list[str | bytes]:
-        drawn = []
-        for worker in workers:
-            assert worker.stdout is not None
-            with worker.stdout:
-                output = worker.stdout.read()
-            if worker.wait() != 0:
-                raise RuntimeError("a drawing worker failed: see its error above")
-            drawn.append(pickle.loads(output))
-        return [drawn[index % count][index // count] for index in range(len(drawings))]
-
-    return collect
+    for process, share in zip(processes, shares, strict=True):  # each reads all, then writes
+        assert process.stdin is not None
+        process.stdin.write(pickle.dumps(share))
+        process.stdin.close()
+    drawn = []
+    for process in processes:
+        assert process.stdout is not None
+        with process.stdout:
+            output = process.stdout.read()
+        if process.wait() != 0:
+            raise RuntimeError("a drawing worker failed: see its error above")
+        drawn.append(pickle.loads(output))
+    return [drawn[index % count][index // count] for index in range(len(drawings))]
 
 
 def draw_one(drawing: Drawing) -> str | bytes:

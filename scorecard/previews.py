@@ -13,7 +13,6 @@ import copy
 import hashlib
 import json
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,11 +83,8 @@ class Previews:
             )
         return Preview(f"previews/site.{lang.code}.png", lang.text(self.site.config.title))
 
-    def images(
-        self, locales: dict[str, Locale], cache: Path | None = None
-    ) -> Callable[[], dict[str, bytes]]:
-        """Every preview PNG by output path, begun (see `draw`); `cache` keeps them on disk
-        across builds."""
+    def images(self, locales: dict[str, Locale], cache: Path | None = None) -> dict[str, bytes]:
+        """Every preview PNG by output path; `cache` keeps them on disk across builds."""
         specs = {}
         for code, lang in locales.items():
             specs[f"previews/site.{code}.png"] = self.site_spec(lang)
@@ -235,9 +231,8 @@ _drawn: dict[str, bytes] = {}
 """PNG by spec hash, for `serve`: a rebuild draws only the images whose data changed."""
 
 
-def draw(specs: dict[str, dict], cache: Path | None) -> Callable[[], dict[str, bytes]]:
-    """PNG of each spec, from memory, the disk cache, or vl-convert (about 0.2 s each), begun:
-    the missing ones are drawn by another process until the result is called for."""
+def draw(specs: dict[str, dict], cache: Path | None) -> dict[str, bytes]:
+    """PNG of each spec, from memory, the disk cache, or vl-convert (about 0.2 s each)."""
     engine = f"vl-convert {vl_convert.__version__}"
     keys = {path: _key(spec, engine) for path, spec in specs.items()}
     missing = {}
@@ -251,16 +246,11 @@ def draw(specs: dict[str, dict], cache: Path | None) -> Callable[[], dict[str, b
     # a worker fewer than cores: the pages render on the others meanwhile (`build.generate`);
     # at country scale, cold, a worker on each core made the build's peak (1.41 GB summed)
     drawings = [("png", spec) for spec in missing.values()]
-    pending = drawing.start(drawings, workers=max(1, drawing.WORKERS - 1))
-
-    def drawn() -> dict[str, bytes]:
-        for key, png in zip(missing, pending(), strict=True):
-            _drawn[key] = png
-            if cache is not None:
-                diskcache.write(cache / f"{key}.png", png)
-        return {path: _drawn[key] for path, key in keys.items()}
-
-    return drawn
+    for key, png in zip(missing, drawing.draw(drawings, max(1, drawing.WORKERS - 1)), strict=True):
+        _drawn[key] = png
+        if cache is not None:
+            diskcache.write(cache / f"{key}.png", png)
+    return {path: _drawn[key] for path, key in keys.items()}
 
 
 def _key(spec: dict, engine: str) -> str:

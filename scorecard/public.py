@@ -31,9 +31,9 @@ def outputs(
     """Every file of the public site that is not a page or a static asset; `cache` is a folder
     where preview images are kept across builds."""
     languages = locales(site, catalogues)
-    # Drawn first, while this process waits: made beside the files below, the drawing workers'
-    # memory added to theirs (0.27 GB and 0.26 GB at country scale), at the build's peak.
-    images = previews.Previews(site, scores).images(languages, cache)()
+    # Drawn first, while this process waits: made beside the files below, the drawing worker's
+    # memory would add to theirs (0.26 GB at country scale), at the build's peak.
+    images = previews.Previews(site, scores).images(languages, cache)
     files = dict(data) | opendata.locality_csvs(site)
     files |= opendata.datapackage(site, files)
     for code, lang in languages.items():
