@@ -25,6 +25,10 @@ def test_scalars_keep_text_and_line():
             "a: &x [1]\nb: *x\n",
             "f.yaml:2: anchors and aliases (&name, *name) are not allowed. Write the value out.",
         ),
+        (  # at the alias itself, in a list too
+            "- &x 1\n- *x\n",
+            "f.yaml:2: anchors and aliases (&name, *name) are not allowed. Write the value out.",
+        ),
         (
             "a: 1\n<<: {b: 2}\n",
             "f.yaml:2: merge keys ('<<') are not allowed. Write the fields out.",
@@ -40,6 +44,11 @@ def test_refused(text, message):
     with pytest.raises(ParseError) as caught:
         parse(text, "f.yaml")
     assert str(caught.value.problem) == message
+
+
+def test_an_empty_file_is_no_value():
+    assert parse("", "f.yaml") is None
+    assert parse("# only a comment\n", "f.yaml") is None
 
 
 def test_billion_laughs_is_refused_quickly():
