@@ -123,7 +123,7 @@ class Source:
     note: Text | None = field("How a date was inferred, what the source covers.", None)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Period:
     """What a figure covers: a year, a month, a range, or a day ("as of")."""
 
@@ -138,7 +138,7 @@ class Period:
         return {4: "year", 7: "month"}.get(len(self.text), "day")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     indicator: Slug = field("Indicator id.")
     period: Period = field("What the figure covers: 2022, 2023-10, 2023-01/2023-10 or 2024-07-30.")

@@ -46,7 +46,7 @@ def status(obs: Observation, indicator: Indicator) -> Status:
     return "behind"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rank:
     """A locality's place among units of the same level for one indicator."""
 
@@ -54,13 +54,13 @@ class Rank:
     of: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Disclosure:
     published: int
     catalogue: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LocalityScore:
     latest: dict[str, Observation]
     """Latest actual figure per indicator."""
