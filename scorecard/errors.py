@@ -27,3 +27,6 @@ class BuildError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(map(str, self.problems)))
+
+    def __reduce__(self):  # made again from its problems, when a forked process raised it
+        return BuildError, (self.problems,)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from . import compare, i18n, opendata, previews, score, write
-from .cores import WORKERS
+from .cores import WORKERS, Forked
 from .model import LEVELS, Indicator, Locality, Observation, Site
 from .score import Scores
 from .templatecache import TemplateCache
@@ -448,28 +448,18 @@ def _render_in_parallel(
     for kind in TYPES:  # built with altair once, here, rather than once in each worker
         chart_type(kind)
     gc.freeze()  # the workers share the site with this process: collecting would copy it
-    workers = []
+    workers: list[Forked] = []
     try:
         for _ in range(WORKERS - 1):
-            receiving, sending = fork.Pipe(duplex=False)
-            worker = fork.Process(target=lambda sending=sending: sending.send(work()))
-            worker.start()
-            workers.append((worker, receiving))
+            workers.append(Forked(work))
         if meanwhile is not None:
             meanwhile()
         done = work()
-        for worker, receiving in workers:
-            try:
-                done |= receiving.recv()
-            except EOFError:
-                raise RuntimeError(
-                    f"a worker rendering pages stopped ({worker.exitcode})"
-                ) from None
-            worker.join()
+        for worker in workers:
+            done |= worker.result()
     except BaseException:
-        for worker, _ in workers:  # or it would go on writing the pages of a failed build
+        for worker in workers:  # or it would go on writing the pages of a failed build
             worker.kill()
-            worker.join()
         raise
     finally:
         gc.unfreeze()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
@@ -348,6 +350,33 @@ def test_a_failure_while_pages_render_stops_the_workers(tree, small_lists, tmp_p
     assert multiprocessing.active_children() == []
     assert [path.name for path in tmp_path.iterdir()] == ["_site"]
     assert (out / "index.html").read_text() == "the previous site"
+
+
+def test_a_killed_render_worker_fails_the_build_rather_than_hang(
+    tree, small_lists, tmp_path, monkeypatch
+):
+    """A worker killed while it renders (out of memory, say) ends the build with a message: the
+    process waiting for its pages is told, rather than wait forever."""
+    parent = os.getpid()
+    original = render._render_chunk
+
+    def dying(renderer, jobs):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(renderer, jobs)
+
+    def stuck(*args):
+        raise TimeoutError("the build waited for a killed worker")
+
+    monkeypatch.setattr(render, "_render_chunk", dying)
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(120)
+    try:
+        with pytest.raises(cores.Stopped, match=r"killed by signal 9"):
+            build.generate(tree, into=tmp_path / "out")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_an_unchanged_save_rerenders_nothing(tree, small_lists):
