@@ -32,8 +32,9 @@ def draw(
     """Each drawing, in order: an SVG as text, a PNG as bytes, shared out among up to `workers`
     processes (by default one per core; on one core, or for a few drawings, drawn here)."""
     count = min(workers, len(drawings))
-    if len(drawings) < IN_PARALLEL_FROM or count < 1:
+    if _engine_here() and (len(drawings) < IN_PARALLEL_FROM or count < 1):
         return [draw_one(drawing) for drawing in drawings]
+    count = max(count, 1)
     shares = [drawings[first::count] for first in range(count)]  # dealt out, to even the load
     package = str(Path(__file__).resolve().parent.parent)
     path = os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")]))
@@ -61,9 +62,21 @@ def draw(
     return [drawn[index % count][index // count] for index in range(len(drawings))]
 
 
+_engine_started_by: int | None = None
+"""The process that started vl-convert's engine in this interpreter, if one did."""
+
+
+def _engine_here() -> bool:
+    """Whether drawings can be made in this process: not in a fork of one whose engine started,
+    which would wait forever for the engine's threads (`build` renders in a fork)."""
+    return _engine_started_by in (None, os.getpid())
+
+
 def draw_one(drawing: Drawing) -> str | bytes:
     import vl_convert
 
+    global _engine_started_by
+    _engine_started_by = os.getpid()
     kind, spec = drawing
     if kind == "svg":
         return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)

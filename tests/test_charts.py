@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html.parser
 import json
+import multiprocessing
 import re
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import jsonschema
 import pytest
 from chart_marks import expected_marks, expected_texts, marks_in_svg, texts_in_svg
 
-from scorecard import charts, charttypes, i18n, prerender, render
+from scorecard import charts, charttypes, drawing, i18n, prerender, render
 from scorecard.build import generate
 from scorecard.cli import main
 from scorecard.load import load
@@ -494,3 +495,20 @@ def test_the_key_beside_a_chart_uses_the_charts_colours():
     css = (ROOT / "static" / "charts.css").read_text(encoding="utf-8")
     for state, colour in charttypes.STATUS_COLOURS.items():
         assert re.search(rf"\.swatch-{state} {{ background: {colour};", css), state
+
+
+def test_a_fork_of_a_process_that_drew_charts_draws_too():
+    """`build` makes the site in a forked process: where vl-convert's engine started before the
+    fork (a test session, or any long-lived process), the fork has none of the engine's threads,
+    and a chart drawn there in-process would wait for them forever."""
+    spec = {"data": {"values": [{"a": 1}]}, "mark": "bar", "encoding": {"x": {"field": "a"}}}
+    drawing.draw([("svg", spec)])  # the engine starts in this process
+    child = multiprocessing.get_context("fork").Process(
+        target=lambda: drawing.draw([("svg", spec)])
+    )
+    child.start()
+    child.join(timeout=60)
+    stuck = child.is_alive()
+    child.kill()
+    assert not stuck, "the forked process waited for an engine it does not have"
+    assert child.exitcode == 0
