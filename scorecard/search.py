@@ -55,6 +55,10 @@ BUNDLE = "pagefind"
 UNUSED = ("pagefind-*ui.*", "pagefind-highlight.js")
 """Pagefind's ready-made interfaces, which the site does not load."""
 
+SENT_AT_ONCE = 500
+"""Records sent to Pagefind before waiting for its answers: 15,000 requests at once took 22 MB
+more at country scale, and no less time."""
+
 
 @dataclass(frozen=True)
 class Record:
@@ -255,9 +259,13 @@ async def _read(records: list[Record]) -> tuple[_Service, PagefindIndex]:
     service = await _Service().launch()
     try:
         pagefind = await service.create_index()
-        await asyncio.gather(
-            *(pagefind.add_html_file(content=r.document(), url=r.url) for r in records)
-        )
+        for start in range(0, len(records), SENT_AT_ONCE):
+            await asyncio.gather(
+                *(
+                    pagefind.add_html_file(content=record.document(), url=record.url)
+                    for record in records[start : start + SENT_AT_ONCE]
+                )
+            )
     except Exception as error:
         await _stopped(service, error)
     return service, pagefind
