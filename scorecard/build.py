@@ -19,13 +19,16 @@ from typing import Any
 
 import jinja2
 
-from . import charttypes, export, i18n, prerender, public, render, search, write
+from . import charttypes, i18n, prerender, public, render, search, write
 from .charts import Charts, charts, data_files
+from .cores import Forked, Stopped
 from .errors import BuildError, Problem
 from .load import RawSite, load
+from .load import forget as forget_parsed_files
 from .load import reload as load_again
 from .model import Site
 from .score import Scores, rescore, score
+from .validate import forget as forget_read_figures
 from .validate import revalidate, validate
 
 
@@ -34,7 +37,6 @@ class Basis:
     """What a build was made from, kept by `serve` to redo only what an edit changes."""
 
     raw: RawSite
-    catalogues: dict[str, dict[str, str]]
     charts: Charts
     """The overview's and indicator pages' charts, drawn."""
     context: dict[str, Any]
@@ -45,6 +47,8 @@ class Basis:
 class Built:
     site: Site
     scores: Scores
+    catalogues: dict[str, dict[str, str]]
+    """The interface's messages, by language."""
     files: dict[str, bytes]
     notices: tuple[str, ...] = ()
     """What the build could not do but did without, for the CLI to say."""
@@ -63,8 +67,9 @@ def check(root: Path) -> Site:
 def generate(root: Path, base_url: str | None = None, into: Path | None = None) -> Built:
     """Every output file's bytes, from the project at `root` (published at `base_url`, if given).
 
-    With `into`, a folder being built (`write.staging`), the pages are written there as they
-    are rendered, and `files` holds only the other files."""
+    With `into`, a folder being built (`write.staging`), every file is written there as it is
+    made, and maps to b"" in `files`: at country scale, the pages and the files beside them
+    would take over a gigabyte in memory. Nothing is kept for `serve` then (`basis` is None)."""
     with no_collection():
         raw = load(root)
         site = validate(raw)
@@ -74,6 +79,10 @@ def generate(root: Path, base_url: str | None = None, into: Path | None = None) 
         scores = score(site)
         common = render.shared_context(site, scores)
     catalogues = i18n.catalogues(raw.catalogues, site.config.languages)
+    assets = raw.assets
+    if into is not None:  # a build, which nothing builds again from: see `_let_go_of_input`
+        raw = None
+        _let_go_of_input()
     drawn = prerender.prerender(
         charts(site, scores, catalogues, localities=False), prerender.cache_folder()
     )
@@ -81,18 +90,20 @@ def generate(root: Path, base_url: str | None = None, into: Path | None = None) 
     beside: dict[str, bytes] = {}  # the files beside the pages, made while the pages render
     try:
         pages = render.render(
-            site, scores, root / "templates", catalogues, raw.assets, charts=drawn.charts,
+            site, scores, root / "templates", catalogues, assets, charts=drawn.charts,
             into=into, common=common,
-            meanwhile=lambda: beside.update(gather(site, scores, catalogues, root, paths)),
+            meanwhile=lambda: beside.update(gather(site, scores, catalogues, root, paths, into)),
         )  # fmt: skip
     except (jinja2.TemplateError, KeyError) as error:
         raise BuildError([_template_problem(error, root)]) from None
     rows = data_files(drawn.charts, site.default_language)  # the charts' that are not inline
-    files = write.merge(pages, raw.assets, rows, _chart_templates(site, catalogues), beside)
+    rest = write.merge(assets, rows, _chart_templates(site, catalogues))
+    files = write.merge(pages, beside, rest)
     if into is not None:
-        files = {path: data for path, data in files.items() if path not in pages}
-    basis = Basis(raw, catalogues, drawn.charts, common)
-    return Built(site, scores, files, drawn.notices, basis, frozenset(pages))
+        write.write_files(rest, into)
+        files = dict.fromkeys(files, b"")
+    basis = None if raw is None else Basis(raw, drawn.charts, common)
+    return Built(site, scores, catalogues, files, drawn.notices, basis, frozenset(pages))
 
 
 @contextlib.contextmanager
@@ -109,19 +120,36 @@ def no_collection() -> Iterator[None]:
             gc.enable()
 
 
+def _let_go_of_input() -> None:
+    """The parsed input, which only `serve` reads again, let go before the pages render, and its
+    memory handed back to the system: each forked worker would hold it too (0.07 GB at country
+    scale). The C library keeps the memory of freed small blocks unless asked for it."""
+    forget_parsed_files()
+    forget_read_figures()
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # a C library without malloc_trim
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def gather(
-    site: Site, scores: Scores, catalogues, root: Path, pages: Iterable[str]
+    site: Site,
+    scores: Scores,
+    catalogues,
+    root: Path,
+    pages: Iterable[str],
+    into: Path | None = None,
 ) -> dict[str, bytes]:
-    """The files beside the pages (data files, feeds, sitemap, previews), for every page path."""
-    data = {
-        "data/observations.csv": export.observations_csv(site),
-        "data/scorecard.json": export.scorecard_json(site, scores),
-    }
-    public_files = public.outputs(
-        site, scores, catalogues, dict.fromkeys(pages, b""), data,
-        cache=root / ".cache" / "previews",
-    )  # fmt: skip
-    return write.merge(data, public_files)
+    """The files beside the pages (data files, feeds, sitemap, previews), for every page path.
+    With `into`, a folder being built, each group of them is written there as it is made and
+    maps to b"" here: only one group is in memory at a time."""
+    made = []
+    listed = dict.fromkeys(pages, b"")
+    for group in public.outputs(site, scores, catalogues, listed, root / ".cache" / "previews"):
+        if into is not None:
+            write.write_files(group, into)
+            group = dict.fromkeys(group, b"")  # the bytes are let go before the next group
+        made.append(group)
+    return write.merge(*made)
 
 
 def regenerate(previous: Built, changed: set[str], own_first: bool = False) -> Built | None:
@@ -158,8 +186,8 @@ def regenerate(previous: Built, changed: set[str], own_first: bool = False) -> B
         for language, path in stale_pages | previous.pending
         if ("" if language == default else f"{language}/") + path + "index.html" in every_page
     }
-    basis = Basis(raw, previous.basis.catalogues, previous.basis.charts, common)
-    built = Built(site, scores, {}, (), basis, every_page, frozenset(wanted))
+    basis = Basis(raw, previous.basis.charts, common)
+    built = Built(site, scores, previous.catalogues, {}, (), basis, every_page, frozenset(wanted))
     own = {f"localities/{locality}/" for locality in localities}
     first = {page for page in wanted if page[1] in own} if own_first else wanted
     return _render_pending(built, first)
@@ -177,14 +205,14 @@ def _render_pending(built: Built, wanted: set[tuple[str, str]], fork: bool = Tru
     assert built.basis is not None
     site, scores, basis = built.site, built.scores, built.basis
     drawn = prerender.prerender(
-        charts(site, scores, basis.catalogues, localities=False, pages={p for _, p in wanted}),
+        charts(site, scores, built.catalogues, localities=False, pages={p for _, p in wanted}),
         prerender.cache_folder(),
         draw=False,
     )
     drawn_charts = basis.charts | drawn.charts
     try:
         pages = render.render(
-            site, scores, basis.raw.root / "templates", basis.catalogues, basis.raw.assets,
+            site, scores, basis.raw.root / "templates", built.catalogues, basis.raw.assets,
             wanted=wanted, charts=drawn_charts, common=basis.context, fork=fork,
         )  # fmt: skip
     except (jinja2.TemplateError, KeyError) as error:
@@ -198,28 +226,38 @@ def _render_pending(built: Built, wanted: set[tuple[str, str]], fork: bool = Tru
     )
 
 
-def build(root: Path, out: Path, base_url: str | None = None) -> Built:
-    """Build into a folder beside `out` and swap it in once everything succeeded. The files
-    of the result map to b"": their bytes are on disk. They and what `serve` would keep
-    (`basis`) are gone from memory before Pagefind starts, which at country scale makes the
-    build's peak."""
+@dataclass(frozen=True)
+class Published:
+    """What `build` wrote, for the command line to tell."""
+
+    paths: frozenset[str]
+    notices: tuple[str, ...]
+
+
+def build(root: Path, out: Path, base_url: str | None = None) -> Published:
+    """Build into a folder beside `out` and swap it in once everything succeeded.
+
+    The site is made and written by a forked process, and indexed for search here once that
+    process has ended: at country scale, Pagefind takes 0.8 GB, and the process that made the
+    pages would have held 0.55 GB beside it (Python keeps most of the memory it frees)."""
     with write.staging(out) as folder:
-        built = generate(root, base_url, into=folder)
-        write.write_files(built.files, folder)
-        assert built.basis is not None  # kept by `serve` only
-        catalogues = built.basis.catalogues
-        built = dataclasses.replace(built, files=dict.fromkeys(built.files, b""), basis=None)
-        _give_memory_back()
-        search.index(folder, search.records(built.site, catalogues))
-    return built
+        try:
+            published, records = Forked(lambda: _make(root, base_url, folder)).result()
+        except Stopped as stopped:
+            message = (
+                f"the process making the site was {stopped}, perhaps for want of memory. "
+                "The previous site is untouched: build again."
+            )
+            raise BuildError([Problem("build.py", 0, message)]) from None
+        search.index(folder, records)
+    return published
 
 
-def _give_memory_back() -> None:
-    """Hand the memory of freed objects back to the system: the C library keeps the memory
-    of freed small blocks for later use (at country scale, 0.26 GB of the files written)."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # a C library without malloc_trim
-        ctypes.CDLL(None).malloc_trim(0)
+def _make(root: Path, base_url: str | None, folder: Path) -> tuple[Published, list[search.Record]]:
+    """The site, written into `folder`, and its search records."""
+    built = generate(root, base_url, into=folder)
+    records = search.records(built.site, built.catalogues)
+    return Published(frozenset(built.files), built.notices), records
 
 
 def redraw(built: Built) -> Built | None:
@@ -236,7 +274,7 @@ def redraw(built: Built) -> Built | None:
         return None
     drawn = basis.charts | prerender.prerender(undrawn, prerender.cache_folder()).charts
     pages = render.render(
-        site, built.scores, basis.raw.root / "templates", basis.catalogues, basis.raw.assets,
+        site, built.scores, basis.raw.root / "templates", built.catalogues, basis.raw.assets,
         wanted=undrawn.keys(), charts=drawn, common=basis.context, fork=False,
     )  # fmt: skip
     return dataclasses.replace(built, files=pages, basis=dataclasses.replace(basis, charts=drawn))

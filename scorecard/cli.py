@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
             site = pipeline.check(root)
             return _report_missing_messages(root, site.config.languages)
         started = time.perf_counter()
-        built = pipeline.build(root, out, base_url)
+        published = pipeline.build(root, out, base_url)
     except BuildError as error:
         print(error, file=sys.stderr)
         if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -58,9 +58,9 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         print(f"{len(error.problems)} problem(s){outcome}.", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
-    for notice in built.notices:
+    for notice in published.notices:
         print(f"Notice: {notice}", file=sys.stderr)
-    print(f"Built {len(built.files.keys() | built.pages)} files into {out} in {elapsed:.2f} s.")
+    print(f"Built {len(published.paths)} files into {out} in {elapsed:.2f} s.")
     return 0
 
 

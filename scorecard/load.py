@@ -59,6 +59,11 @@ _parsed_cache: dict[tuple[str, str], yamlio.Value] = {}
 """Parsed YAML by (path, content hash): `serve` loads again only the files that changed."""
 
 
+def forget() -> None:
+    """Let go of the parsed files kept for `serve`."""
+    _parsed_cache.clear()
+
+
 def load(root: Path) -> RawSite:
     problems: list[Problem] = []
 

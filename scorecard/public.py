@@ -6,10 +6,10 @@ feeds (feeds), sitemap.xml and robots.txt (sitemap), and the preview images (pre
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from . import compare, feeds, opendata, previews, sitemap
+from . import compare, export, feeds, opendata, previews, sitemap
 from .i18n import Locale
 from .model import Site
 from .score import Scores
@@ -25,23 +25,30 @@ def outputs(
     scores: Scores,
     catalogues: dict[str, dict[str, str]],
     pages: Mapping[str, bytes],
-    data: Mapping[str, bytes],
     cache: Path | None = None,
-) -> dict[str, bytes]:
-    """Every file of the public site that is not a page or a static asset; `cache` is a folder
-    where preview images are kept across builds."""
+) -> Iterator[dict[str, bytes]]:
+    """Every file of the public site that is not a page or a static asset, group by group:
+    `build` writes each group as it comes (at country scale they are 0.22 GB, made while the
+    pages render). `cache` is a folder where preview images are kept across builds."""
     languages = locales(site, catalogues)
     # Drawn first, while this process waits: made beside the files below, the drawing worker's
     # memory would add to theirs (0.26 GB at country scale), at the build's peak.
-    images = previews.Previews(site, scores).images(languages, cache)
-    files = dict(data) | opendata.locality_csvs(site)
-    files |= opendata.datapackage(site, files)
+    yield previews.Previews(site, scores).images(languages, cache)
+    yield _open_data(site, scores)
     for code, lang in languages.items():
         prefix = "" if code == site.default_language else f"{code}/"
-        for path, content in compare.data(site, scores, lang, "../").items():
-            files[f"{prefix}compare/{path}"] = content
-    files |= feeds.feeds(site, languages)
-    files["sitemap.xml"] = sitemap.sitemap(site, pages)
-    files["robots.txt"] = sitemap.robots(site)
-    files |= images
-    return {path: content for path, content in files.items() if path not in data}
+        data = compare.data(site, scores, lang, "../")
+        yield {f"{prefix}compare/{path}": content for path, content in data.items()}
+    yield feeds.feeds(site, languages)
+    yield {"sitemap.xml": sitemap.sitemap(site, pages), "robots.txt": sitemap.robots(site)}
+
+
+def _open_data(site: Site, scores: Scores) -> dict[str, bytes]:
+    """Every figure as CSV and the whole scorecard as JSON, each locality's figures as CSV, and
+    the data package describing them."""
+    files = {
+        "data/observations.csv": export.observations_csv(site),
+        "data/scorecard.json": export.scorecard_json(site, scores),
+    }
+    files |= opendata.locality_csvs(site)
+    return files | opendata.datapackage(site, files)

@@ -142,9 +142,7 @@ class DevSite:
                     if changed:
                         self.reload()
                 redrawn = redraw(built)
-                extras = gather(
-                    built.site, built.scores, built.basis.catalogues, self.root, built.pages
-                )
+                extras = gather(built.site, built.scores, built.catalogues, self.root, built.pages)
             except BuildError as error:  # in a page left for later: shown like any other
                 self.errors = [str(problem) for problem in error.problems]
                 print("\n".join(self.errors), file=sys.stderr)
@@ -167,7 +165,7 @@ class DevSite:
         """The search index, when its records changed: an edit of figures changes none."""
         built = self.built
         assert built is not None and built.basis is not None
-        records = search.records(built.site, built.basis.catalogues)
+        records = search.records(built.site, built.catalogues)
         if (digest := search.digest(records)) == self.indexed:
             return
         try:

@@ -184,6 +184,12 @@ _read: dict[tuple[str, str, tuple[str, ...]], tuple[list[Observation], list[Prob
 """Each observation file's figures and problems, by path, content hash and languages."""
 
 
+def forget() -> None:
+    """Let go of the observation files read, kept for `serve`."""
+    global _read
+    _read = {}
+
+
 def _observation_file(
     file: TextFile, languages: tuple[str, ...]
 ) -> tuple[list[Observation], list[Problem]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import html
+import importlib
 import json
 import os
 import re
@@ -319,7 +320,8 @@ def test_a_failure_at_any_stage_leaves_the_previous_site(project, stage, monkeyp
         raise OSError(f"{stage} failed")
 
     owner, _, name = stage.rpartition(".")
-    monkeypatch.setattr(getattr(pipeline, owner) if owner else pipeline, name, fail)
+    module = importlib.import_module(f"scorecard.{owner}") if owner else pipeline
+    monkeypatch.setattr(module, name, fail)
     with pytest.raises(OSError, match=f"{stage} failed"):
         pipeline.build(project.root, out)
     assert tree(out) == before
@@ -383,8 +385,13 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one(project, tmp_pat
         timeout=300,
     )
     assert "Traceback" not in result.stderr
-    if kill_at.startswith(("write", "finish")):
-        assert result.returncode == -9, "killed before the swap"
+    if kill_at.startswith("write"):  # the forked process that makes the site: the build says so
+        assert result.returncode == 1
+        assert "build.py: the process making the site was killed by signal 9" in result.stderr
+        assert tree(out) == old
+        assert list(project.root.glob("._site-*")) == []  # its staging folder removed
+    elif kill_at == "finish":  # the build's own process, indexing: killed before the swap
+        assert result.returncode == -9
         assert tree(out) == old
     else:  # killed while swapping: either site, whole, never none or a mix
         assert result.returncode in (-9, 0)

@@ -310,7 +310,7 @@ def test_the_site_feed_lists_the_latest_updates_and_a_locality_feed_all_of_its_o
 def test_a_report_on_many_units_details_the_first_in_the_site_feed_and_counts_the_others(
     real_build, monkeypatch
 ):
-    site, catalogues = real_build.site, real_build.basis.catalogues
+    site, catalogues = real_build.site, real_build.catalogues
     source = "baonghean-doluong-2024"  # figures of two units
     units = sorted({obs.locality for obs in site.observations if obs.source == source})
     assert len(units) == 2

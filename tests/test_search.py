@@ -79,10 +79,7 @@ def test_plain_is_what_a_reader_types_without_vietnamese_marks(name, typed):
 
 
 def records_of(built) -> dict[str, search.Record]:
-    return {
-        record.url: record
-        for record in search.records(built.site, built.basis.catalogues)  # type: ignore[union-attr]
-    }
+    return {record.url: record for record in search.records(built.site, built.catalogues)}
 
 
 def test_a_record_carries_the_plain_title_and_the_page_type(real_build):
