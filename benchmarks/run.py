@@ -241,8 +241,7 @@ def edit_to_reload(tree: Path, work: Path, edits: int) -> tuple[float, list[Relo
             written = ("more page(s) the edit changed written", "; 0 more page(s)")
             to_every_page = _heard(log, heard, said, saved, written)
             pages = _mtimes(out)  # what the edit wrote: before the reload, and its other pages
-            settled = len(log)
-            while not any("search index updated" in line for line in log[settled:]):
+            while not any("search index updated" in line for line in log[said:]):  # since the save
                 if time.perf_counter() - saved > 600 or server.poll() is not None:
                     raise SystemExit("the background pass did not end:\n" + "".join(log[-20:]))
                 time.sleep(0.05)
