@@ -245,7 +245,7 @@ def build(root: Path, out: Path, base_url: str | None = None) -> Published:
             published, records = Forked(lambda: _make(root, base_url, folder)).result()
         except Stopped as stopped:
             message = (
-                f"the process making the site was {stopped}, perhaps for want of memory. "
+                f"the process making the site {stopped}, perhaps for want of memory. "
                 "The previous site is untouched: build again."
             )
             raise BuildError([Problem("build.py", 0, message)]) from None

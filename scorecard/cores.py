@@ -73,5 +73,5 @@ def _hand_back(function: Callable[[], Any], sending) -> None:
 
 def _ending(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:  # "killed by signal 9 (Killed)": out of memory?
-        return f"killed by signal {-exitcode} ({signal.strsignal(-exitcode)})"
+        return f"was killed by signal {-exitcode} ({signal.strsignal(-exitcode)})"
     return f"exited with status {exitcode}"
