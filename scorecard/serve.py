@@ -164,7 +164,7 @@ class DevSite:
     def _index(self) -> None:
         """The search index, when its records changed: an edit of figures changes none."""
         built = self.built
-        assert built is not None and built.basis is not None
+        assert built is not None
         records = search.records(built.site, built.catalogues)
         if (digest := search.digest(records)) == self.indexed:
             return
