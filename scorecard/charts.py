@@ -47,7 +47,8 @@ INLINE_MOST_BYTES = 16_000
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell of a chart's table: its text, an icon read before it, and maybe a link."""
+    """One cell of a chart's table: its text, an icon read before it, and maybe a link. A row's
+    first cell, its header, is a text or a link only."""
 
     text: str
     href: str | None = None

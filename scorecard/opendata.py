@@ -224,25 +224,7 @@ class Reuse:
         indicator_id: str = "",
         period: str = "",
     ) -> str:
-        """A new issue in the repository, on the correction form, with what is known filled in.
-        Its parts are quoted once each (`_quoted`): every figure on a page has this link."""
-        names = []
-        if locality_id:
-            names.append(lang.text(self.site.localities[locality_id].name))
-        if indicator_id:
-            names.append(lang.text(self.site.indicators[indicator_id].name))
-        title = _quoted(f"{lang.t('reuse.correct')}: ") + _quoted(" · ").join(map(_quoted, names))
-        query = {
-            "template": "correction.yml",
-            "title": title,
-            "locality": _quoted(locality_id),
-            "indicator": _quoted(indicator_id),
-            "period": _quoted(period),
-            "page": _quoted(page_url),
-        }
-        return f"{self.site.config.repository}/issues/new?" + "&".join(
-            f"{key}={value}" for key, value in query.items() if value
-        )
+        return correction(self.site, lang, page_url, locality_id, indicator_id, period)
 
     def edit(self, path: str) -> str:
         """The repository's editor for one file of the project."""
@@ -255,6 +237,35 @@ class Reuse:
         if figures and figures[0].where:
             return figures[0].where.rpartition(":")[0]  # 'data/observations/x.yaml:12'
         return "data/localities.yaml"
+
+
+def correction(
+    site: Site,
+    lang: Locale,
+    page_url: str,
+    locality_id: str = "",
+    indicator_id: str = "",
+    period: str = "",
+) -> str:
+    """A new issue in the repository, on the correction form, with what is known filled in.
+    Its parts are quoted once each (`_quoted`): every figure on a page has this link."""
+    names = []
+    if locality_id:
+        names.append(lang.text(site.localities[locality_id].name))
+    if indicator_id:
+        names.append(lang.text(site.indicators[indicator_id].name))
+    title = _quoted(f"{lang.t('reuse.correct')}: ") + _quoted(" · ").join(map(_quoted, names))
+    query = {
+        "template": "correction.yml",
+        "title": title,
+        "locality": _quoted(locality_id),
+        "indicator": _quoted(indicator_id),
+        "period": _quoted(period),
+        "page": _quoted(page_url),
+    }
+    return f"{site.config.repository}/issues/new?" + "&".join(
+        f"{key}={value}" for key, value in query.items() if value
+    )
 
 
 @functools.cache

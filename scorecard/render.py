@@ -21,6 +21,7 @@ import jinja2
 
 from . import compare, i18n, opendata, previews, score, write
 from .cores import WORKERS, Forked
+from .fragments import FragmentCache, kept_in
 from .model import LEVELS, Indicator, Locality, Observation, Site
 from .score import Scores
 from .templatecache import TemplateCache
@@ -97,9 +98,17 @@ def environment(templates: Path, assets: Mapping[str, bytes] | None = None) -> j
             trim_blocks=True,
             lstrip_blocks=True,
             bytecode_cache=TemplateCache(templates.parent / ".cache" / "templates"),
+            extensions=[FragmentCache],
         )
-    env.globals.update(status=score.status, LEVELS=LEVELS, STATUSES=score.STATUSES, CSP=CSP)
-    # Hashed once per build, not once per page: the charts' scripts weigh 840 kB.
+    env.globals.update(
+        status=score.status,
+        correction=opendata.correction,
+        LEVELS=LEVELS,
+        STATUSES=score.STATUSES,
+        CSP=CSP,
+    )  # what stays the same from one render to the next: imported macros keep the first's
+    # Hashed once per build, not once per page: the charts' scripts weigh 840 kB. Read by the
+    # pages' own templates only, which see the globals of their render.
     env.globals["integrity"] = functools.cache(functools.partial(integrity, assets or {}))
     return env
 
@@ -342,7 +351,7 @@ class _Renderer:
         }
         self.scores = scores
         self.common = shared_context(site, scores) if common is None else common
-        env.globals["reuse"] = self.common["reuse"]  # a global: macros use it without context
+        self.fragments: dict = {}  # `{% cache %}`'s, for the pages of this render only
         self.into: Path | None = None
 
     def jobs(
@@ -378,15 +387,16 @@ class _Renderer:
         else:
             prefix = "" if language == self.site.default_language else f"{language}/"
             links = Links("../" * output.count("/"), prefix, self.site.config.base_url)
-        html = self.env.get_template(page.template).render(
-            self.common,
-            **page.context,
-            page=page,
-            lang=self.locales[language],
-            links=links,
-            locales=self.locales,
-            charts=self.page_charts(language, page),
-        )
+        with kept_in(self.fragments):
+            html = self.env.get_template(page.template).render(
+                self.common,
+                **page.context,
+                page=page,
+                lang=self.locales[language],
+                links=links,
+                locales=self.locales,
+                charts=self.page_charts(language, page),
+            )
         return output, html.encode()
 
     def emit(self, job: tuple[str, str, Page]) -> tuple[str, bytes]:
@@ -525,6 +535,7 @@ def shared_context(site: Site, scores: Scores) -> dict[str, Any]:
             indicator.id for indicator in site.indicators.values() if not indicator.scored
         },
         "pillar_names": {pillar.id: pillar.name for pillar in site.config.pillars},
+        "scorecard_rows": _scorecard_rows(site),
         "sources_sorted": sorted(
             site.sources.values(), key=lambda source: (source.type, source.id)
         ),
@@ -575,6 +586,19 @@ def shared_context_after(
         "peers": peers,
         "reuse": common["reuse"].after(site, localities),
     }
+
+
+def _scorecard_rows(site: Site) -> dict[tuple[str, str], list[Indicator]]:
+    """(pillar, level) → the scored indicators a unit of the level is scored on in the pillar,
+    the rows of its table: sorted out once, not on each of 12,000 pages."""
+    rows: dict[tuple[str, str], list[Indicator]] = {
+        (pillar.id, level): [] for pillar in site.config.pillars for level in LEVELS
+    }
+    for indicator in site.indicators.values():
+        if indicator.scored:
+            for level in indicator.levels:
+                rows[indicator.pillar, level].append(indicator)
+    return rows
 
 
 def _missing(site: Site, scores: Scores) -> dict[str, list[Locality]]:

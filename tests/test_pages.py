@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from html.parser import HTMLParser
+from urllib.parse import quote_plus
 
 from scorecard.build import generate
 from scorecard.export import CSV_COLUMNS
@@ -135,3 +136,26 @@ def test_markdown_cannot_inject_script(project):
     narrative = html.split('id="narrative"')[1].split("</section>")[0]
     for marker in ("<script", "onload", "onerror", "javascript:", "data:text", "<svg", "<img"):
         assert marker not in narrative.lower()
+
+
+def test_a_second_build_in_the_same_process_shows_the_new_data_everywhere(project):
+    """`serve` builds again in one process, with the templates compiled once: a renamed unit
+    is renamed in every part of its page, the correction links of its figures included."""
+    first = generate(project.root).files["localities/huyen-b/index.html"].decode()
+    project.replace("data/localities.yaml", "Huyện Bà", "Huyện Bê")
+    project.write("static/chart.js", project.read("static/chart.js") + "\n// changed\n")
+    html = generate(project.root).files["localities/huyen-b/index.html"].decode()
+    corrections = [link for link in page_links(html) if "correction.yml" in link]
+    assert len(corrections) == 3  # the page's, and each of its two figures'
+    assert all(quote_plus("Huyện Bê") in link for link in corrections)
+    assert "Huyện Bà" not in html
+    assert chart_script(html) != chart_script(first)  # its integrity: the browser checks it
+
+
+def chart_script(html: str) -> dict:
+    tags = Page(html.encode()).tags
+    return next(a for t, a in tags if t == "script" and a.get("src", "").endswith("/chart.js"))
+
+
+def page_links(html: str) -> list[str]:
+    return Page(html.encode()).links
