@@ -140,11 +140,15 @@ def test_markdown_cannot_inject_script(project):
 
 def test_a_second_build_in_the_same_process_shows_the_new_data_everywhere(project):
     """`serve` builds again in one process, with the templates compiled once: a renamed unit
-    is renamed in every part of its page, the correction links of its figures included."""
+    or indicator is renamed in every part of its page, the correction links of its figures and
+    the parts of a page made once per render (`{% cache %}`) included."""
     first = generate(project.root).files["localities/huyen-b/index.html"].decode()
     project.replace("data/localities.yaml", "Huyện Bà", "Huyện Bê")
+    project.replace("data/indicators.yaml", "Hộ có cáp quang", "Hộ có cáp quang mới")
     project.write("static/chart.js", project.read("static/chart.js") + "\n// changed\n")
     html = generate(project.root).files["localities/huyen-b/index.html"].decode()
+    scorecard = html.split('<table class="scorecard">')[1].split("</table>")[0]
+    assert "Hộ có cáp quang mới" in scorecard  # its row's heading, made once per render
     corrections = [link for link in page_links(html) if "correction.yml" in link]
     assert len(corrections) == 3  # the page's, and each of its two figures'
     assert all(quote_plus("Huyện Bê") in link for link in corrections)
