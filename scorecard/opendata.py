@@ -216,16 +216,6 @@ class Reuse:
             return lang.t("reuse.cite_text_undated", **values)
         return lang.t("reuse.cite_text", date=lang.date(day), **values)
 
-    def correction(
-        self,
-        lang: Locale,
-        page_url: str,
-        locality_id: str = "",
-        indicator_id: str = "",
-        period: str = "",
-    ) -> str:
-        return correction(self.site, lang, page_url, locality_id, indicator_id, period)
-
     def edit(self, path: str) -> str:
         """The repository's editor for one file of the project."""
         config = self.site.config
