@@ -535,7 +535,7 @@ def shared_context(site: Site, scores: Scores) -> dict[str, Any]:
             indicator.id for indicator in site.indicators.values() if not indicator.scored
         },
         "pillar_names": {pillar.id: pillar.name for pillar in site.config.pillars},
-        "scorecard_rows": _scorecard_rows(site),
+        "level_catalogues": score.level_catalogues(site),  # the rows of a unit's scorecard
         "sources_sorted": sorted(
             site.sources.values(), key=lambda source: (source.type, source.id)
         ),
@@ -586,19 +586,6 @@ def shared_context_after(
         "peers": peers,
         "reuse": common["reuse"].after(site, localities),
     }
-
-
-def _scorecard_rows(site: Site) -> dict[tuple[str, str], list[Indicator]]:
-    """(pillar, level) → the scored indicators a unit of the level is scored on in the pillar,
-    the rows of its table: sorted out once, not on each of 12,000 pages."""
-    rows: dict[tuple[str, str], list[Indicator]] = {
-        (pillar.id, level): [] for pillar in site.config.pillars for level in LEVELS
-    }
-    for indicator in site.indicators.values():
-        if indicator.scored:
-            for level in indicator.levels:
-                rows[indicator.pillar, level].append(indicator)
-    return rows
 
 
 def _missing(site: Site, scores: Scores) -> dict[str, list[Locality]]:

@@ -89,7 +89,7 @@ def score(site: Site) -> Scores:
     by_locality: dict[str, list[Observation]] = defaultdict(list)
     for obs in site.observations:
         by_locality[obs.locality].append(obs)
-    catalogues = _catalogues(site)
+    catalogues = level_catalogues(site)
     localities = {
         locality.id: _locality_score(
             locality, by_locality.get(locality.id, []), site, catalogues[locality.level]
@@ -104,7 +104,7 @@ def rescore(scores: Scores, site: Site, changed: set[str]) -> Scores:
     """`scores` after the figures of the `changed` localities changed (for `serve`): their own
     scores again, and the rankings they are or were in (nationally, and in their province)
     with them moved, without touching the others."""
-    catalogues = _catalogues(site)
+    catalogues = level_catalogues(site)
     localities = dict(scores.localities)
     moved: set[tuple[str, str]] = set()  # (indicator, level) of rankings to redo
     for locality_id in changed:
@@ -195,7 +195,7 @@ def _ranks(ranking) -> dict[tuple[str, str], Rank]:
     }
 
 
-def _catalogues(site: Site) -> dict[str, dict[str, list[Indicator]]]:
+def level_catalogues(site: Site) -> dict[str, dict[str, list[Indicator]]]:
     """Level → pillar id → the scored indicators open to that level: the same for every unit
     of a level, so worked out once rather than once per locality."""
     return {
