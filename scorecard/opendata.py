@@ -67,14 +67,15 @@ def csv_schema() -> dict:
     }
 
 
-def locality_csvs(site: Site) -> dict[str, bytes]:
-    """data/localities/<id>.csv for every locality with figures (actual or target)."""
-    by_locality: dict[str, list[Observation]] = defaultdict(list)
-    for obs in site.observations:
-        by_locality[obs.locality].append(obs)
+def locality_csvs(site: Site, rows: list[str]) -> dict[str, bytes]:
+    """data/localities/<id>.csv for every locality with figures (actual or target), from the
+    CSV line of each figure (`export.csv_rows`)."""
+    by_locality: dict[str, list[str]] = defaultdict(list)
+    for obs, row in zip(site.observations, rows, strict=True):
+        by_locality[obs.locality].append(row)
     return {
-        "data/" + LOCALITY_CSV.format(id=locality_id): observations_csv(site, tuple(figures))
-        for locality_id, figures in sorted(by_locality.items())
+        "data/" + LOCALITY_CSV.format(id=locality_id): observations_csv(site, own)
+        for locality_id, own in sorted(by_locality.items())
     }
 
 

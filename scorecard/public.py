@@ -26,14 +26,16 @@ def outputs(
     catalogues: dict[str, dict[str, str]],
     pages: Mapping[str, bytes],
     cache: Path | None = None,
+    templates: Path = previews.TEMPLATES,
 ) -> Iterator[dict[str, bytes]]:
     """Every file of the public site that is not a page or a static asset, group by group:
     `build` writes each group as it comes (at country scale they are 0.22 GB, made while the
-    pages render). `cache` is a folder where preview images are kept across builds."""
+    pages render). `cache` is a folder where preview images are kept across builds, drawn
+    from `templates`' preview.svg."""
     languages = locales(site, catalogues)
     # Drawn first, while this process waits: made beside the files below, the drawing worker's
     # memory would add to theirs (0.26 GB at country scale), at the build's peak.
-    yield previews.Previews(site, scores).images(languages, cache)
+    yield previews.Previews(site, scores).images(languages, cache, templates)
     yield _open_data(site, scores)
     for code, lang in languages.items():
         prefix = "" if code == site.default_language else f"{code}/"
@@ -46,9 +48,10 @@ def outputs(
 def _open_data(site: Site, scores: Scores) -> dict[str, bytes]:
     """Every figure as CSV and the whole scorecard as JSON, each locality's figures as CSV, and
     the data package describing them."""
+    rows = export.csv_rows(site)
     files = {
-        "data/observations.csv": export.observations_csv(site),
+        "data/observations.csv": export.observations_csv(site, rows),
         "data/scorecard.json": export.scorecard_json(site, scores),
     }
-    files |= opendata.locality_csvs(site)
+    files |= opendata.locality_csvs(site, rows)
     return files | opendata.datapackage(site, files)
