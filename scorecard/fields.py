@@ -67,6 +67,7 @@ class Reader:
                 fix = f"Did you mean '{hint[0]}'?" if hint else f"Known fields: {_field_list(cls)}."
                 self.problem(value.key_lines[key], f"unknown field '{key}'. {fix}")
         arguments: dict[str, Any] = dict(extra)
+        conversions = _conversions(cls)
         ok = True
         for name, spec in known.items():
             item = value.get(name)
@@ -79,7 +80,7 @@ class Reader:
                     ok = False
                 continue
             try:
-                arguments[name] = self.convert(hints(cls)[name], item, item_line, name)
+                arguments[name] = self.convert(conversions[name], item, item_line, name)
             except _Reported:
                 ok = False
             except Invalid as error:
@@ -87,30 +88,30 @@ class Reader:
                 ok = False
         return cls(**arguments) if ok else None
 
-    def convert(self, annotation: Any, value: Value, line: int, name: str) -> Any:
-        origin = _origin(annotation)
-        if origin in (types.UnionType, typing.Union):
-            return self.convert(_optional_of(annotation), value, line, name)
-        if origin is tuple:
+    def convert(self, conversion: tuple[str, Any], value: Value, line: int, name: str) -> Any:
+        """The value read as `conversion` says (`_conversion`)."""
+        kind, detail = conversion
+        if kind == "list":
             if not isinstance(value, Sequence):
                 raise Invalid(f"expected a list like [a, b], found {_describe(value)}.")
-            return self.items(typing.get_args(annotation)[0], value, line, name)
-        if dataclasses.is_dataclass(annotation) and annotation is not model.Period:
-            result = self.record(annotation, value, line)
+            return self.items(detail, value, line, name)
+        if kind == "record":
+            result = self.record(detail, value, line)
             if result is None:
                 raise _Reported()
             return result
-        if annotation is model.Text:
+        if kind == "text":
             return self.text(value, line)
-        return _scalar_converter(annotation)(_scalar(value), self)
+        return detail(_scalar(value), self)
 
     def items(self, inner: Any, values: Sequence, line: int, name: str) -> tuple:
         """Every item of a list, reporting each bad one, so one mistake hides no other."""
         converted, failed = [], False
+        conversion = _conversion(inner)
         for item in values:
             item_line = _line(item, line)
             try:
-                converted.append(self.convert(inner, item, item_line, name))
+                converted.append(self.convert(conversion, item, item_line, name))
             except _Reported:
                 failed = True
             except Invalid as error:
@@ -163,7 +164,27 @@ def _fields_by_name(cls: type) -> dict[str, dataclasses.Field]:
 
 # Validation runs once per field of every record (a million times at country scale): what an
 # annotation means is worked out once.
-_origin = functools.cache(typing.get_origin)
+@functools.cache
+def _conversion(annotation: Any) -> tuple[str, Any]:
+    """How a value of `annotation` is read: ('list', item annotation), ('record', dataclass),
+    ('text', None) or ('scalar', converter); an optional one as what it is when given."""
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        return _conversion(_optional_of(annotation))
+    if origin is tuple:
+        return "list", typing.get_args(annotation)[0]
+    if dataclasses.is_dataclass(annotation) and annotation is not model.Period:
+        return "record", annotation
+    if annotation is model.Text:
+        return "text", None
+    return "scalar", _scalar_converter(annotation)
+
+
+@functools.cache
+def _conversions(cls: type) -> dict[str, tuple[str, Any]]:
+    """Each editor field's conversion (`_conversion`), looked up by the class alone: a typing
+    annotation such as `float | None` is slow to hash."""
+    return {name: _conversion(hints(cls)[name]) for name in _fields_by_name(cls)}
 
 
 @functools.cache
