@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from . import charttypes, i18n, prerender, public, render, search, write
+from . import charttypes, i18n, prerender, previews, public, render, search, write
 from .charts import Charts, charts, data_files
 from .cores import Forked, Stopped
 from .errors import BuildError, Problem
@@ -103,7 +103,8 @@ def generate(root: Path, base_url: str | None = None, into: Path | None = None) 
         write.write_files(rest, into)
         files = dict.fromkeys(files, b"")
     basis = None if raw is None else Basis(raw, drawn.charts, common)
-    return Built(site, scores, catalogues, files, drawn.notices, basis, frozenset(pages))
+    notices = drawn.notices + previews.notices()
+    return Built(site, scores, catalogues, files, notices, basis, frozenset(pages))
 
 
 @contextlib.contextmanager
@@ -144,7 +145,8 @@ def gather(
     maps to b"" here: only one group is in memory at a time."""
     made = []
     listed = dict.fromkeys(pages, b"")
-    for group in public.outputs(site, scores, catalogues, listed, root / ".cache" / "previews"):
+    cache, templates = root / ".cache" / "previews", root / "templates"
+    for group in public.outputs(site, scores, catalogues, listed, cache, templates):
         if into is not None:
             write.write_files(group, into)
             group = dict.fromkeys(group, b"")  # the bytes are let go before the next group

@@ -22,8 +22,8 @@ VEGA_LITE = "6.4"  # the vendored vega-lite's minor version: static and live cha
 IN_PARALLEL_FROM = 6
 """Fewer drawings are made here: a worker takes about 0.5 s to start Python and its engine."""
 
-Drawing = tuple[str, dict[str, Any]]
-"""('svg' or 'png', a Vega-Lite spec)."""
+Drawing = tuple[str, Any]
+"""('svg', a Vega-Lite spec), drawn by Vega; or ('png', an SVG document), drawn by resvg."""
 
 
 def draw(
@@ -77,10 +77,10 @@ def draw_one(drawing: Drawing) -> str | bytes:
 
     global _engine_started_by
     _engine_started_by = os.getpid()
-    kind, spec = drawing
+    kind, source = drawing
     if kind == "svg":
-        return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
-    return bytes(vl_convert.vegalite_to_png(spec, scale=1))
+        return vl_convert.vegalite_to_svg(source, vl_version=VEGA_LITE)
+    return bytes(vl_convert.svg_to_png(source, scale=1))
 
 
 if __name__ == "__main__":  # a worker of `draw`: drawings in on stdin, drawn out on stdout

@@ -1,25 +1,30 @@
 """Preview images for links shared on social networks and chat apps (OpenGraph, Twitter cards).
 
 A locality with percentage figures gets a PNG of its scorecard: its latest figures as bars, with
-the national target marked. Every other page shares one site-wide image per language. Images
-are rendered at build time by vl-convert from Vega-Lite specs and cached by the spec's hash, so
-a rebuild only renders what changed. Only localities with figures get their own image: at
-country scale most of the 15,000 units have none, and one PNG each would dominate the build.
+the national target marked. Every other page shares one site-wide image per language.
+
+Each image is an SVG made from templates/preview.svg and drawn to PNG by resvg (inside
+vl-convert) at build time, in about 20 ms. The template says how the image looks; this module
+says where each piece goes and sets the text (`glyphs`), cut with "…" where it would not fit.
+PNGs are cached by the SVG's hash, so a rebuild only draws what changed. Only localities with
+figures get their own image: at country scale most of the 15,000 units have none.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
-import json
-import textwrap
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import vl_convert
+from markupsafe import Markup
 
-from . import diskcache, drawing
+from . import diskcache, drawing, glyphs
 from .i18n import Locale
 from .model import Site
 from .score import Scores
@@ -27,10 +32,18 @@ from .score import Scores
 WIDTH, HEIGHT = 1200, 630  # the size OpenGraph and Twitter's large card display
 MOST_BARS = 8
 MOST_IMAGES = 200
-"""Most units with an image each: vl-convert takes about 0.2 s per PNG, so one for each of the
-6,000 units with figures at country scale (both languages) would take the build 40 minutes."""
-FONT = "DejaVu Sans"  # Debian's fonts-dejavu-core: has every Vietnamese letter
-INK, MUTED, BAR, TRACK = "#1a1a1a", "#555555", "#3b6ea8", "#e8e8e8"
+"""Most units with an image each, beyond which only provinces get one: a country's 6,000 units
+with figures, in both languages, would add four minutes to every cold build."""
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+"""The generator's own templates, for callers that do not name a project's."""
+
+PAD = 48  # px around the image's content
+ROOM = WIDTH - 2 * PAD
+TITLE, SUBTITLE, LINE = 48, 24, 34  # px: font sizes, and the subtitle's line height
+MEASURE, MOST_LINES = 960, 4  # px, lines: the site's description, about 75 letters a line
+LABEL, LABEL_ROOM, GAP, TICK = 20, 470, 12, 4  # px: a bar's label, its most width, gaps, tick
+MOST_STEP = 60  # px from bar to bar: a unit with one figure gets a bar, not a block
+NUMBER, COUNT_LABEL = 120, 32  # px: the site image's counts and their labels
 
 
 @dataclass(frozen=True)
@@ -83,158 +96,255 @@ class Previews:
             )
         return Preview(f"previews/site.{lang.code}.png", lang.text(self.site.config.title))
 
-    def images(self, locales: dict[str, Locale], cache: Path | None = None) -> dict[str, bytes]:
+    def images(
+        self, locales: dict[str, Locale], cache: Path | None = None, templates: Path = TEMPLATES
+    ) -> dict[str, bytes]:
         """Every preview PNG by output path; `cache` keeps them on disk across builds."""
-        specs = {}
+        return draw(self.svgs(locales, templates), cache)
+
+    def svgs(self, locales: dict[str, Locale], templates: Path = TEMPLATES) -> dict[str, str]:
+        """The SVG of every preview, by the path of its PNG."""
+        template = _template(templates)
+        svgs = {}
         for code, lang in locales.items():
-            specs[f"previews/site.{code}.png"] = self.site_spec(lang)
+            svgs[f"previews/site.{code}.png"] = template.render(self.site_layout(lang))
             for locality_id in self.site.localities:
                 if self.has_image(locality_id):
-                    specs[f"previews/{locality_id}.{code}.png"] = self.locality_spec(
-                        locality_id, lang
-                    )
-        return draw(specs, cache)
+                    layout = self.locality_layout(locality_id, lang)
+                    svgs[f"previews/{locality_id}.{code}.png"] = template.render(layout)
+        return svgs
 
-    def locality_spec(self, locality_id: str, lang: Locale) -> dict:
+    def locality_layout(self, locality_id: str, lang: Locale) -> dict:
+        """What templates/preview.svg draws for a locality: its latest percentages as bars."""
         site, result = self.site, self.scores.localities[locality_id]
-        rows = []
+        figures = []
         for indicator in site.indicators.values():  # catalogue order: pillar by pillar
             obs = result.latest.get(indicator.id)
             if obs is None or indicator.unit != "percent" or obs.value is None:
                 continue
-            rows.append(
-                {
-                    "label": lang.text(indicator.name),
-                    "value": obs.value,
-                    "text": lang.qualified(obs.value, "percent", obs.qualifier),
-                    "target": indicator.target.value if indicator.target else None,
-                }
+            figures.append(
+                Figure(
+                    lang.text(indicator.name),
+                    obs.value,
+                    lang.qualified(obs.value, "percent", obs.qualifier),
+                    indicator.target.value if indicator.target else None,
+                )
             )
-        more = len(rows) - MOST_BARS
+        more = len(figures) - MOST_BARS
         subtitle = [lang.text(site.config.title)]
         if more > 0:
             subtitle.append(lang.t("preview.more", count=lang.number(more)))
-        return _chart(lang.text(site.localities[locality_id].name), subtitle, rows[:MOST_BARS])
+        title, lines, top = _heading(lang.text(site.localities[locality_id].name), subtitle)
+        return _layout(title, lines, bars=_bars(figures[:MOST_BARS], top))
 
-    def site_spec(self, lang: Locale) -> dict:
+    def site_layout(self, lang: Locale) -> dict:
+        """What templates/preview.svg draws for every other page: the site's size in numbers."""
         site = self.site
-        lines = textwrap.wrap(lang.text(site.config.description), 72)
+        regular = glyphs.face("regular")
+        description = _clean(lang.text(site.config.description))
+        title, lines, _ = _heading(
+            lang.text(site.config.title), regular.wrap(description, SUBTITLE, MEASURE, MOST_LINES)
+        )
         counts = [
-            (len(site.localities), "preview.localities"),
-            (len(site.observations), "preview.figures"),
-            (len(site.sources), "preview.sources"),
+            (lang.number(len(site.localities)), lang.t("preview.localities")),
+            (lang.number(len(site.observations)), lang.t("preview.figures")),
+            (lang.number(len(site.sources)), lang.t("preview.sources")),
         ]
-        rows = [
-            {"x": index, "number": lang.number(count), "label": lang.t(key)}
-            for index, (count, key) in enumerate(counts)
-        ]
-        x = {"field": "x", "type": "quantitative", "scale": {"domain": [0, 3]}, "axis": None}
-        y = {"type": "quantitative", "scale": {"domain": [0, 10]}, "axis": None}
-        return {
-            **_frame(lang.text(site.config.title), lines),
-            "data": {"values": rows},
-            "encoding": {"x": x},
-            "layer": [
-                {
-                    "mark": {
-                        "type": "text",
-                        "align": "left",
-                        "baseline": "bottom",
-                        "fontSize": 120,
-                        "fontWeight": "bold",
-                        "color": BAR,
-                    },
-                    "encoding": {"y": {**y, "datum": 3}, "text": {"field": "number"}},
-                },
-                {
-                    "mark": {
-                        "type": "text",
-                        "align": "left",
-                        "baseline": "top",
-                        "fontSize": 32,
-                        "color": INK,
-                    },
-                    "encoding": {"y": {**y, "datum": 2.5}, "text": {"field": "label"}},
-                },
-            ],  # fmt: skip
-        }
+        return _layout(title, lines, counts=_counts(counts))
 
 
-def _frame(title: str, subtitle: list[str]) -> dict:
+@dataclass(frozen=True)
+class Figure:
+    """A locality's latest percentage of an indicator, as a bar shows it."""
+
+    label: str
+    value: float
+    text: str
+    """The value as the page writes it: 'khoảng 9%'."""
+    target: float | None
+
+
+@dataclass(frozen=True)
+class Text:
+    """One line of text, cut to fit: `x` where it starts (ends, with `anchor` 'end'), `y` its
+    baseline."""
+
+    x: float
+    y: float
+    size: int
+    text: str
+    weight: str = "regular"
+    anchor: str = "start"
+
+    @property
+    def svg(self) -> Markup:
+        return glyphs.face(self.weight).draw(self.text, self.x, self.y, self.size, self.anchor)
+
+
+def _text(
+    x: float,
+    y: float,
+    size: int,
+    text: str,
+    room: float,
+    weight: str = "regular",
+    anchor: str = "start",
+) -> Text:
+    """A `Text` of `text` cut to `room` px."""
+    fitted = glyphs.face(weight).fit(_clean(text), size, room)
+    return Text(_px(x), _px(y), size, fitted, weight, anchor)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A figure: its label, a 0-100 % track from `x` with the value's bar and the target's tick
+    on it (`target` its left edge, None without a target), and the figure as text after it."""
+
+    label: Text
+    x: float
+    y: float
+    height: float
+    track: float
+    value: float
+    target: float | None
+    text: Text
+    tick: int = TICK
+
+
+@dataclass(frozen=True)
+class Count:
+    number: Text
+    label: Text
+
+
+def _layout(
+    title: Text, subtitle: list[Text], bars: Sequence[Bar] = (), counts: Sequence[Count] = ()
+) -> dict:
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": WIDTH,
         "height": HEIGHT,
-        "autosize": {"type": "fit", "contains": "padding"},
-        "padding": 48,
-        "background": "#ffffff",
-        "config": {"font": FONT, "view": {"stroke": None}},
-        "title": {
-            "text": title,
-            "subtitle": subtitle,
-            "anchor": "start",
-            "fontSize": 48,
-            "subtitleFontSize": 24,
-            "subtitleColor": MUTED,
-            "color": INK,
-            "offset": 24,
-            "limit": WIDTH - 96,
-            "subtitleLineHeight": 34,
-        },
-        "data": {"values": [{}]},
+        "title": title,
+        "subtitle": subtitle,
+        "bars": list(bars),
+        "counts": list(counts),
     }
 
 
-def _chart(title: str, subtitle: list[str], rows: list[dict]) -> dict:
-    y = {
-        "field": "label",
-        "type": "nominal",
-        "sort": None,
-        "axis": {
-            "title": None,
-            "labelFontSize": 20,
-            "labelLimit": 470,
-            "labelColor": INK,
-            "ticks": False,
-            "domain": False,
-            "labelPadding": 12,
-        },
-    }
-    x = {"type": "quantitative", "scale": {"domain": [0, 125]}, "axis": None}
-    return {
-        **_frame(title, subtitle),
-        "data": {"values": rows},
-        "encoding": {"y": y},
-        "layer": [
-            {"mark": {"type": "bar", "color": TRACK}, "encoding": {"x": {**x, "datum": 100}}},
-            {"mark": {"type": "bar", "color": BAR}, "encoding": {"x": {**x, "field": "value"}}},
-            {
-                "mark": {"type": "tick", "color": INK, "thickness": 4},
-                "encoding": {"x": {**x, "field": "target"}},
-            },
-            {
-                "mark": {
-                    "type": "text",
-                    "align": "left",
-                    "dx": 10,
-                    "fontSize": 20,
-                    "color": INK,
-                    "fontWeight": "bold",
-                },
-                "encoding": {"x": {**x, "datum": 100}, "text": {"field": "text"}},
-            },
-        ],  # fmt: skip
-    }
+def _heading(title: str, subtitle: list[str]) -> tuple[Text, list[Text], float]:
+    """The title and the lines under it, each cut to the width, and where what follows starts."""
+    baseline = PAD + 38  # an accent on a capital touches the padding
+    lines = [
+        _text(PAD, baseline + 32 + LINE * index, SUBTITLE, line, ROOM)
+        for index, line in enumerate(subtitle)
+    ]
+    heading = _text(PAD, baseline, TITLE, title, ROOM, "bold")
+    return heading, lines, (lines[-1].y if lines else baseline) + 29
+
+
+def _bars(figures: list[Figure], top: float) -> list[Bar]:
+    """A bar for each figure, from `top` down to the padding at most, under one another."""
+    if not figures:
+        return []
+    labels = [_clean(figure.label) for figure in figures]
+    regular, bold = glyphs.face("regular"), glyphs.face("bold")
+    widest_label = max(
+        regular.width(regular.fit(label, LABEL, LABEL_ROOM), LABEL) for label in labels
+    )
+    widest_text = max(bold.width(_clean(figure.text), LABEL) for figure in figures)
+    x = PAD + widest_label + GAP
+    # 100 % at four fifths of the rest, as Vega-Lite drew it, unless a figure would not fit after
+    full = min((WIDTH - PAD - x) * 0.8, WIDTH - PAD - GAP - widest_text - x)
+    step = min((HEIGHT - PAD - top) / len(figures), MOST_STEP)
+    height = step * 0.9
+    bars = []
+    for index, (figure, label) in enumerate(zip(figures, labels, strict=True)):
+        y = top + step * index + (step - height) / 2
+        baseline = y + height / 2 + 0.36 * LABEL  # capitals centred on the bar
+        target = figure.target
+        bars.append(
+            Bar(
+                label=_text(x - GAP, baseline, LABEL, label, LABEL_ROOM, anchor="end"),
+                x=_px(x),
+                y=_px(y),
+                height=_px(height),
+                track=_px(full),
+                value=_px(full * _share(figure.value)),
+                target=None if target is None else _px(x + full * _share(target) - TICK / 2),
+                text=_text(x + full + GAP, baseline, LABEL, figure.text, ROOM, "bold"),
+            )
+        )
+    return bars
+
+
+def _counts(counts: list[tuple[str, str]]) -> list[Count]:
+    """(number, label) side by side, each number big over its label: one size for all, small
+    enough for the widest to leave a fifth of its column blank (a country's '103.951' would
+    run into the next at full size, and read as one number with it just short of that)."""
+    column = ROOM / len(counts)
+    widest = max(glyphs.face("bold").width(number, NUMBER) for number, _ in counts)
+    size = min(NUMBER, int(NUMBER * column * 0.8 / widest))
+    return [
+        Count(
+            number=_text(PAD + column * index, 437, size, number, column, "bold"),
+            label=_text(PAD + column * index, 506, COUNT_LABEL, label, column - 2 * GAP),
+        )
+        for index, (number, label) in enumerate(counts)
+    ]
+
+
+def _share(percent: float) -> float:
+    return min(max(percent, 0.0), 100.0) / 100
+
+
+def _px(value: float) -> float:
+    """Rounded, so the same layout always writes the same SVG."""
+    return round(value, 1)
+
+
+def _clean(text: str) -> str:
+    """Spaces collapsed, as SVG shows them; letters composed, as the font has them ('ệ' one
+    glyph, not 'e' and two accents)."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def notices() -> tuple[str, ...]:
+    """What the build should say about the preview images: whether their font is missing."""
+    missing = glyphs.missing()
+    if not missing:
+        return ()
+    return (
+        f"the font {glyphs.FAMILY} ({', '.join(missing)}) is not installed: the preview "
+        "images' text is drawn in another font and may be cut short or run over. Install it "
+        "(on Debian: apt-get install fonts-dejavu-core) and build again.",
+    )
+
+
+_environments: dict[Path, jinja2.Environment] = {}
+
+
+def _template(templates: Path) -> jinja2.Template:
+    """templates/preview.svg, autoescaped: a '&' or '<' in a name stays text in the SVG."""
+    env = _environments.get(templates)
+    if env is None:
+        env = _environments[templates] = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return env.get_template("preview.svg")
 
 
 _drawn: dict[str, bytes] = {}
-"""PNG by spec hash, for `serve`: a rebuild draws only the images whose data changed."""
+"""PNG by SVG hash, for `serve`: a rebuild draws only the images whose data changed."""
 
 
-def draw(specs: dict[str, dict], cache: Path | None) -> dict[str, bytes]:
-    """PNG of each spec, from memory, the disk cache, or vl-convert (about 0.2 s each)."""
-    engine = f"vl-convert {vl_convert.__version__}"
-    keys = {path: _key(spec, engine) for path, spec in specs.items()}
+def draw(svgs: dict[str, str], cache: Path | None) -> dict[str, bytes]:
+    """PNG of each SVG, from memory, the disk cache, or resvg (about 20 ms each)."""
+    fonts = ", ".join(glyphs.face(weight).name for weight in glyphs.FILES)
+    engine = f"vl-convert {vl_convert.__version__}, {fonts}"
+    keys = {path: _key(svg, engine) for path, svg in svgs.items()}
     missing = {}
     for path, key in keys.items():
         if key in _drawn:
@@ -242,17 +352,15 @@ def draw(specs: dict[str, dict], cache: Path | None) -> dict[str, bytes]:
         if cache is not None and (cached := diskcache.read(cache / f"{key}.png")) is not None:
             _drawn[key] = cached
         else:
-            missing[key] = specs[path]
-    # a worker fewer than cores: the pages render on the others meanwhile (`build.generate`);
-    # at country scale, cold, a worker on each core made the build's peak (1.41 GB summed)
-    drawings = [("png", spec) for spec in missing.values()]
-    for key, png in zip(missing, drawing.draw(drawings, max(1, drawing.WORKERS - 1)), strict=True):
+            missing[key] = svgs[path]
+    # drawn in this process: a worker takes longer to start than most builds' images to draw
+    drawings = [("png", svg) for svg in missing.values()]
+    for key, png in zip(missing, drawing.draw(drawings, workers=0), strict=True):
         _drawn[key] = png
         if cache is not None:
             diskcache.write(cache / f"{key}.png", png)
     return {path: _drawn[key] for path, key in keys.items()}
 
 
-def _key(spec: dict, engine: str) -> str:
-    text = json.dumps(spec, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(f"{engine}\n{text}".encode()).hexdigest()
+def _key(svg: str, engine: str) -> str:
+    return hashlib.sha256(f"{engine}\n{svg}".encode()).hexdigest()
