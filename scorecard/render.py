@@ -88,7 +88,7 @@ class Links:
 
 def environment(templates: Path, assets: Mapping[str, bytes] | None = None) -> jinja2.Environment:
     """One environment per templates folder and process: `serve` keeps the compiled templates
-    from one edit to the next (Jinja compiles a template again when its file changed)."""
+    from one edit to the next, until a template's file changes."""
     env = _environments.get(templates)
     if env is None:
         env = _environments[templates] = jinja2.Environment(
@@ -99,7 +99,10 @@ def environment(templates: Path, assets: Mapping[str, bytes] | None = None) -> j
             lstrip_blocks=True,
             bytecode_cache=TemplateCache(templates.parent / ".cache" / "templates"),
             extensions=[FragmentCache],
+            auto_reload=False,  # rather than look at five template files' times for every page
         )
+    elif not all(template.is_up_to_date for template in env.cache.values()):
+        env.cache.clear()  # a template was edited since: each is compiled again when loaded
     env.globals.update(
         status=score.status,
         correction=opendata.correction,
