@@ -6,10 +6,15 @@ with the errors instead of a stale page, and the server keeps running until the 
 The kernel says which files were saved (inotify, through watchfiles); their content hashes say
 whether they changed. An edit of observation files or narratives only re-renders the pages that
 depend on it (`build.regenerate`) and writes those whose bytes changed: the edited units' own
-pages first, and the browser reloads; then, in the background, the other pages it changed (its
-rankings, the units whose rank it moved), and the browser reloads again, then the outputs that
-gather every locality (data files, feeds, previews, search index). Any other edit rebuilds
-everything, writing only the files whose bytes changed.
+pages first; then, in the background, the other pages it changed (its rankings, the units whose
+rank it moved), then the outputs that gather every locality (data files, feeds, previews, search
+index). Any other edit rebuilds everything, writing only the files whose bytes changed.
+
+Each page served loads livereload.js, which keeps a WebSocket open and says which page it shows.
+After each step a browser reloads only if its page was written (or a stylesheet or another asset
+every page uses); every browser reloads when the build fails, to show the errors, and when it is
+fixed. The editor's browser thus reloads once per save, and a browser showing another page not
+at all.
 """
 
 from __future__ import annotations
@@ -17,24 +22,30 @@ from __future__ import annotations
 import dataclasses
 import gc
 import html
+import json
 import mimetypes
+import posixpath
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Collection
 from pathlib import Path
 
 import watchfiles
-from livereload import Server
-from livereload.handlers import LiveReloadHandler
-from livereload.watcher import Watcher
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import web
 from tornado.ioloop import IOLoop
+from tornado.wsgi import WSGIContainer
 
 from . import search, write
 from .build import Built, catch_up, gather, generate, no_collection, redraw, regenerate
 from .errors import BuildError
 
 WATCHED = ("site.yaml", "data", "content", "templates", "static", "locales")
+RELOADER = b'<script src="/livereload.js" defer></script>'
+"""Added to every page served: a same-origin script, which the pages' CSP allows (livereload's
+own snippet is inline, which it refuses). livereload.js reads the port from its address."""
 
 
 class DevSite:
@@ -52,8 +63,9 @@ class DevSite:
         self.settling: threading.Thread | None = None
         self.indexed = ""
         """Digest of the records of the search index written (`search.digest`)."""
-        self.reload: Callable[[], None] = lambda: None
-        """Reloads the browsers, from any thread (the watcher says how)."""
+        self.reload: Callable[[Collection[str] | None], None] = lambda changed: None
+        """Reloads the browsers showing one of these output paths (None: every browser), from
+        any thread (`serve` says how)."""
 
     def rebuild(self, changed: Collection[str] = ()) -> None:
         """Build again after `changed` (absolute paths; empty: build everything)."""
@@ -73,10 +85,12 @@ class DevSite:
             self.errors = [str(problem) for problem in error.problems]
             print("\n".join(self.errors), file=sys.stderr)
             print(f"{len(self.errors)} problem(s): fix them and save.", file=sys.stderr)
+            self.reload(None)  # every page shows the errors
             return
         except Exception as error:  # a bug must not stop the server while the editor works
             self.errors = [f"{type(error).__name__}: {error}"]
             print(self.errors[0], file=sys.stderr)
+            self.reload(None)
             return
         with self.lock:
             self.edits += 1
@@ -91,12 +105,13 @@ class DevSite:
                 gone = set(self.written) - built.files.keys()
                 changed_files = write.refresh(built.files, self.out, self.written, gone)
             previous, self.built = self.built, dataclasses.replace(built, files={})  # hashes kept
-        self.errors = []
+        fixed, self.errors = bool(self.errors), []
         follow = f"; {len(built.pending)} more page(s), data files and search index follow."
         print(
             f"Rebuilt in {time.perf_counter() - started:.2f} s, {len(changed_files)} file(s) "
             "changed" + (follow if partial else ".")
         )
+        self.reload(None if fixed else changed_files)  # no page shows the errors any more
         if partial:
             self._settle_in_background()
             return
@@ -116,7 +131,7 @@ class DevSite:
 
     def _settle_in_background(self) -> None:
         """The other pages the edit changed (its rankings, the units whose rank it moved; the
-        browsers reload again), then build-time SVGs of the charts it changed, data files,
+        browsers showing them reload), then build-time SVGs of the charts it changed, data files,
         feeds, previews and the search index, for the last edit, in a thread; one at a time: a
         newer edit's pass starts when the running one ends."""
         if self.settling is not None and self.settling.is_alive():
@@ -139,14 +154,13 @@ class DevSite:
                         changed = write.refresh(caught.files, self.out, self.written)
                         self.built = built = dataclasses.replace(caught, files={})
                     print(f"{len(changed)} more page(s) the edit changed written.")
-                    if changed:
-                        self.reload()
+                    self.reload(changed)
                 redrawn = redraw(built)
                 extras = gather(built.site, built.scores, built.catalogues, self.root, built.pages)
             except BuildError as error:  # in a page left for later: shown like any other
                 self.errors = [str(problem) for problem in error.problems]
                 print("\n".join(self.errors), file=sys.stderr)
-                self.reload()
+                self.reload(None)
                 return
             except Exception as error:  # a bug must not stop the server while the editor works
                 print(f"{type(error).__name__}: {error}", file=sys.stderr)
@@ -177,10 +191,7 @@ class DevSite:
 
     def __call__(self, environ, start_response):
         """WSGI: the built file, or the errors while the build is broken."""
-        path = environ.get("PATH_INFO", "/").lstrip("/")
-        target = (self.out / path).resolve()
-        if target.is_dir():
-            target = target / "index.html"
+        target = (self.out / self.file(environ.get("PATH_INFO", "/"))).resolve()
         if self.errors and target.suffix in (".html", ""):
             return self._respond(
                 start_response, "500 Build failed", "text/html; charset=utf-8", self._error_page()
@@ -194,6 +205,14 @@ class DevSite:
             kind += "; charset=utf-8"
         return self._respond(start_response, "200 OK", kind, target.read_bytes())
 
+    def file(self, address: str) -> str:
+        """The output file served at the address `address` (a path, without its query): a
+        folder's index.html."""
+        path = address.lstrip("/")
+        if not path or path.endswith("/") or (self.out / path).is_dir():
+            return posixpath.join(path, "index.html")
+        return path
+
     def _error_page(self) -> bytes:
         items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in self.errors)
         return (
@@ -203,6 +222,8 @@ class DevSite:
 
     @staticmethod
     def _respond(start_response, status: str, kind: str, body: bytes):
+        if kind.startswith("text/html"):
+            body = body.replace(b"</head>", RELOADER + b"</head>", 1)
         start_response(
             status,
             [
@@ -214,37 +235,51 @@ class DevSite:
         return [body]
 
 
-class _Watcher(Watcher):
-    """livereload's own watcher asks every watched file for its modification time every 0.8 s
-    (18,000 files at country scale); this one is told by the kernel as soon as a file is saved,
-    rebuilds, and reloads the browser at once (livereload would skip a reload within 3 s of
-    the previous one)."""
+class _Browser(LiveReloadHandler):
+    """A browser's WebSocket to livereload.js, which says at once which page it shows."""
 
-    def __init__(self, dev: DevSite, paths: list[Path]):
-        super().__init__()
-        self.dev = dev
-        self.paths = [path for path in paths if path.exists()]
+    path = ""
+    """The page's address (a path, without its query)."""
 
-    def start(self, callback) -> bool:
-        loop = IOLoop.current()
-        self.dev.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters)
+    def on_message(self, message: str) -> None:
+        super().on_message(message)  # answers the handshake
+        if url := json.loads(message).get("url"):
+            self.path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
 
-        def watch() -> None:
-            for changes in watchfiles.watch(*self.paths, debounce=30, step=10):
-                loop.add_callback(self.changed, {path for _, path in changes})
+    @staticmethod
+    def reload(dev: DevSite, changed: Collection[str] | None) -> None:
+        """Reload the browsers showing one of the output files `changed` (None: every one);
+        all of them when an asset every page uses changed (a stylesheet keeps its address)."""
+        everyone = changed is None or any(path.startswith("assets/") for path in changed)
+        for browser in list(LiveReloadHandler.waiters):
+            if everyone or dev.file(browser.path) in changed:
+                browser.send_message({"command": "reload", "path": browser.path})
 
-        threading.Thread(target=watch, daemon=True).start()
-        return True  # livereload need not poll
 
-    def changed(self, paths: set[str]) -> None:
-        self.dev.rebuild(paths)
-        self.filepath = sorted(paths)[0]
-        LiveReloadHandler.reload_waiters()
+def _watch(dev: DevSite, paths: list[Path], loop: IOLoop) -> None:
+    """Rebuild on the server's loop as soon as the kernel says a file was saved: livereload's
+    own watcher would ask 18,000 files at country scale for their modification time every
+    0.8 s, and skip a reload within 3 s of the previous one."""
+    for changes in watchfiles.watch(*paths, debounce=30, step=10):
+        loop.add_callback(dev.rebuild, {path for _, path in changes})
 
 
 def serve(root: Path, out: Path, port: int) -> int:
     dev = DevSite(root, out)
     dev.rebuild()
-    server = Server(app=dev, watcher=_Watcher(dev, [root / name for name in WATCHED]))
-    server.serve(port=port, host="127.0.0.1", debug=False, restart_delay=0)
+    loop = IOLoop.current()
+    dev.reload = lambda changed: loop.add_callback(_Browser.reload, dev, changed)
+    routes = [
+        (r"/livereload", _Browser),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (r".*", web.FallbackHandler, {"fallback": WSGIContainer(dev)}),
+    ]
+    web.Application(routes).listen(port, address="127.0.0.1")
+    watched = [root / name for name in WATCHED if (root / name).exists()]
+    threading.Thread(target=_watch, args=(dev, watched, loop), daemon=True).start()
+    print(f"Serving on http://127.0.0.1:{port}/", flush=True)
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        pass
     return 0

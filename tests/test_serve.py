@@ -128,3 +128,86 @@ def test_serve_indexes_the_search_again_after_an_edit_of_what_it_finds(project, 
     indexed = {name: json.loads(body)["languages"] for name, body in (("b", before), ("a", after))}
     assert indexed["a"]["vi"] == indexed["b"]["vi"]  # the English narrative only
     assert indexed["a"]["en"]["hash"] != indexed["b"]["en"]["hash"]
+
+
+class Tab:
+    """A page of the dev server open in Chromium: how many times it loaded, how many times
+    livereload.js connected (its 'info' message, which names the page, comes once connected),
+    and its errors (a script the CSP refuses, a file whose integrity does not match)."""
+
+    def __init__(self, context, url: str):
+        self.page = context.new_page()
+        self.loads = self.connections = 0
+        self.errors: list[str] = []
+        self.page.on("load", lambda _: self._count_load())
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("websocket", lambda socket: socket.on("framesent", self._sent))
+        self.page.goto(url)
+
+    def _count_load(self) -> None:
+        self.loads += 1
+
+    def _sent(self, payload: str | bytes) -> None:
+        if json.loads(payload).get("command") == "info":
+            self.connections += 1
+
+    def heading(self) -> str:
+        return self.page.locator("h1").inner_text()
+
+
+def keep_browsing(tabs: list[Tab], check, seconds: float = 30) -> None:
+    """Let Chromium run until `check()` holds: Playwright delivers events only while it waits."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {seconds} s; loads: {[tab.loads for tab in tabs]}")
+        tabs[0].page.wait_for_timeout(50)
+
+
+@pytest.fixture
+def tabs(browser, server):
+    """open(path) → a Tab on the dev server, once it has built the site."""
+    wait_for(server, lambda status, body: status == 200)
+    context = browser.new_context()
+    yield lambda path: Tab(context, server + path)
+    context.close()
+
+
+def test_serve_reloads_only_the_browsers_showing_a_page_the_edit_changed(project, tabs):
+    """The edited unit's page reloads once (its own pages are written first), the ranking the
+    background pass rewrites reloads once, a page the edit leaves alone does not reload."""
+    edited = tabs("en/localities/huyen-b/?from=test#figures")
+    ranking = tabs("en/indicators/posts/index.html")
+    unrelated = tabs("en/about/")
+    everyone = [edited, ranking, unrelated]
+    keep_browsing(everyone, lambda: all(tab.connections == 1 for tab in everyone))
+
+    project.replace("data/observations/huyen-b.yaml", "value: 12\n", "value: 4711\n")
+    keep_browsing(everyone, lambda: ranking.connections == 2)
+    edited.page.wait_for_timeout(1000)  # time for a reload sent to any other page to show
+    assert [tab.loads for tab in everyone] == [2, 2, 1]
+    assert "4,711" in edited.page.content() and "4,711" in ranking.page.content()
+    assert [tab.errors for tab in everyone] == [[], [], []]
+
+
+def test_serve_reloads_every_browser_when_the_build_fails_is_fixed_or_a_stylesheet_changes(
+    project, tabs
+):
+    """The error page shows in every browser, and every page again once fixed, although its
+    file did not change; a stylesheet keeps its address, so a page using it does not change."""
+    locality, about = tabs("en/localities/xa-c/"), tabs("en/about/")
+    everyone = [locality, about]
+    keep_browsing(everyone, lambda: all(tab.connections == 1 for tab in everyone))
+    headings = [tab.heading() for tab in everyone]
+
+    good = project.read("data/sources.yaml")
+    project.write("data/sources.yaml", good.replace("  title: Bài báo\n", "  title: [\n", 1))
+    keep_browsing(everyone, lambda: all(tab.connections == 2 for tab in everyone))
+    assert [tab.heading() for tab in everyone] == ["The build failed"] * 2
+
+    project.write("data/sources.yaml", good)  # the site's files are as they were: none changed
+    keep_browsing(everyone, lambda: all(tab.connections == 3 for tab in everyone))
+    assert [tab.heading() for tab in everyone] == headings
+
+    project.replace("static/style.css", "}", "}\n.edited { color: red; }")
+    keep_browsing(everyone, lambda: all(tab.connections == 4 for tab in everyone))
