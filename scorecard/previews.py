@@ -28,6 +28,7 @@ from . import diskcache, drawing, glyphs
 from .i18n import Locale
 from .model import Site
 from .score import Scores
+from .templatecache import new_environment
 
 WIDTH, HEIGHT = 1200, 630  # the size OpenGraph and Twitter's large card display
 MOST_BARS = 8
@@ -326,13 +327,7 @@ def _template(templates: Path) -> jinja2.Template:
     """templates/preview.svg, autoescaped: a '&' or '<' in a name stays text in the SVG."""
     env = _environments.get(templates)
     if env is None:
-        env = _environments[templates] = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(templates),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        env = _environments[templates] = new_environment(templates)
     return env.get_template("preview.svg")
 
 

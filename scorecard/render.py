@@ -24,7 +24,7 @@ from .cores import WORKERS, Forked
 from .fragments import FragmentCache, kept_in
 from .model import LEVELS, Indicator, Locality, Observation, Site
 from .score import Scores
-from .templatecache import TemplateCache
+from .templatecache import TemplateCache, new_environment
 
 if TYPE_CHECKING:
     from .charts import Charts
@@ -91,12 +91,8 @@ def environment(templates: Path, assets: Mapping[str, bytes] | None = None) -> j
     from one edit to the next, until a template's file changes."""
     env = _environments.get(templates)
     if env is None:
-        env = _environments[templates] = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(templates),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
+        env = _environments[templates] = new_environment(
+            templates,
             bytecode_cache=TemplateCache(templates.parent / ".cache" / "templates"),
             extensions=[FragmentCache],
             auto_reload=False,  # rather than look at five template files' times for every page

@@ -1,4 +1,5 @@
-"""Compiled templates kept on disk across builds (Jinja's bytecode cache).
+"""Compiled templates kept on disk across builds (Jinja's bytecode cache), and how every Jinja
+environment of the editors' templates reads them (`new_environment`).
 
 Compiling the templates takes a process longer than rendering the real site's pages with them,
 and each render worker would compile them again. The cache is a folder of the project
@@ -12,9 +13,23 @@ from __future__ import annotations
 import hashlib
 import pickle
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket
+
+
+def new_environment(templates: Path, **options: Any) -> jinja2.Environment:
+    """An environment of the templates in `templates`: autoescaped, strict about undefined
+    names, blocks' lines trimmed; the pages' (`render.environment`) and the preview images'."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        **options,
+    )
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):
