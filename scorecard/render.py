@@ -179,6 +179,11 @@ LIST_LIMIT = 100
 """Most rows a list shows on one page: longer rankings are paged, longer lists go by province."""
 
 
+FILTER_ABOVE = 10
+"""A list of more units than this gets a box to find a unit by name (static/filter.js): on a
+phone, 10 units are already 2,500 px of cards; a shorter list is read at a glance."""
+
+
 def pages_of(rows: int) -> int:
     return -(-rows // LIST_LIMIT)
 
@@ -541,6 +546,7 @@ def shared_context(site: Site, scores: Scores) -> dict[str, Any]:
         "figures_by_source": dict(figures_by_source),
         "sorted_by_name": sorted_by_name,
         "LIST_LIMIT": LIST_LIMIT,
+        "FILTER_ABOVE": FILTER_ABOVE,
         "pages_of": pages_of,
         "provinces_by_level": {  # level → [(province, how many units of the level it holds)]
             level: [

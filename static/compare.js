@@ -7,6 +7,7 @@
   "use strict";
   const form = document.getElementById("compare-form");
   if (!form) return;
+  const { element, link, keepQueryInSwitcher } = window.scorecard;
   const MOST = 4;
   const SVG = "http://www.w3.org/2000/svg";
   const selects = [...form.querySelectorAll(".compare-picks select")];
@@ -66,7 +67,7 @@
 
   async function show() {
     const ids = chosen();
-    keepChoiceInSwitcher();
+    keepQueryInSwitcher();
     status.textContent = messages.loading;
     let all, localities;
     try {
@@ -208,28 +209,6 @@
     const th = element("th", "", text);
     th.scope = scope;
     return th;
-  }
-
-  function element(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text) node.textContent = text;
-    return node;
-  }
-
-  function link(href, text) {
-    const a = element("a", "", text);
-    a.href = href;
-    return a;
-  }
-
-  // The language switcher keeps the choice, so the reader lands on the same comparison.
-  function keepChoiceInSwitcher() {
-    for (const a of document.querySelectorAll(".languages a")) {
-      const target = new URL(a.href);
-      target.search = location.search;
-      a.href = target.href;
-    }
   }
 
   function choose() {

@@ -7,6 +7,7 @@
   "use strict";
   const form = document.getElementById("search-form");
   if (!form) return;
+  const { plain, format, element, link, keepQueryInSwitcher } = window.scorecard;
   const input = form.elements.q;
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
@@ -20,8 +21,7 @@
   let shown = 0;
   let ticket = 0; // the latest search; an older one that finishes late is dropped
 
-  const say = (key, values = {}) =>
-    messages[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+  const say = (key, values) => format(messages[key], values);
 
   async function engine() {
     if (!pagefind) {
@@ -72,11 +72,6 @@
     return [...ordered, ...found.slice(RERANKED).map((result) => ({ result, data: null }))];
   }
 
-  function plain(text) {
-    return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-  }
-
   function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
@@ -115,20 +110,6 @@
     return li;
   }
 
-  function element(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text) node.textContent = text;
-    return node;
-  }
-
-  function link(href, text) {
-    const a = document.createElement("a");
-    a.href = href;
-    a.textContent = text;
-    return a;
-  }
-
   // Pagefind's excerpt is escaped text with <mark> around the matches: rebuild it node by node
   // from an inert parsed document, so nothing in it can become markup of this page.
   function appendMarked(parent, excerpt) {
@@ -137,15 +118,6 @@
       parent.append(
         node.nodeName === "MARK" ? element("mark", "", node.textContent) : node.textContent,
       );
-    }
-  }
-
-  // The language switcher keeps the query, so the reader lands on the same search.
-  function keepQueryInSwitcher() {
-    for (const a of document.querySelectorAll(".languages a")) {
-      const target = new URL(a.href);
-      target.search = location.search;
-      a.href = target.href;
     }
   }
 

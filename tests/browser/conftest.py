@@ -75,10 +75,13 @@ def site_url(built_site):
 
 @pytest.fixture
 def open_page(browser, site_url):
-    """open_page(path, width=1280, javascript=True) → Visit, with everything recorded."""
+    """open_page(path, width=1280, javascript=True, site=None) → Visit, with everything
+    recorded; `site` is the address of another built site than the real one."""
     contexts = []
 
-    def open_(path: str, width: int = WIDTHS["desktop"], javascript: bool = True) -> Visit:
+    def open_(
+        path: str, width: int = WIDTHS["desktop"], javascript: bool = True, site: str | None = None
+    ) -> Visit:
         context = browser.new_context(
             viewport={"width": width, "height": 900}, java_script_enabled=javascript
         )
@@ -101,7 +104,7 @@ def open_page(browser, site_url):
             "response",
             lambda r: visit.failed.append(f"{r.status}: {r.url}") if r.status >= 400 else None,
         )
-        page.goto(site_url + path, wait_until="networkidle")
+        page.goto((site or site_url) + path, wait_until="networkidle")
         return visit
 
     yield open_
