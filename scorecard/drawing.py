@@ -1,4 +1,4 @@
-"""vl-convert on every core, for the chart SVGs and preview PNGs drawn at build time.
+"""vl-convert on every core, for the chart SVGs drawn at build time.
 
 vl-convert draws one chart at a time and holds the GIL while it draws (a thread beside it only
 waits), so many missing drawings are shared among worker processes: fresh interpreters running
@@ -22,15 +22,13 @@ VEGA_LITE = "6.4"  # the vendored vega-lite's minor version: static and live cha
 IN_PARALLEL_FROM = 6
 """Fewer drawings are made here: a worker takes about 0.5 s to start Python and its engine."""
 
-Drawing = tuple[str, Any]
-"""('svg', a Vega-Lite spec), drawn by Vega; or ('png', an SVG document), drawn by resvg."""
+Drawing = tuple[str, dict[str, Any]]
+"""('svg', a Vega-Lite spec)."""
 
 
-def draw(
-    drawings: list[Drawing], workers: int = WORKERS if WORKERS > 1 else 0
-) -> list[str | bytes]:
-    """Each drawing, in order: an SVG as text, a PNG as bytes, shared out among up to `workers`
-    processes (by default one per core; on one core, or for a few drawings, drawn here)."""
+def draw(drawings: list[Drawing], workers: int = WORKERS if WORKERS > 1 else 0) -> list[str]:
+    """Each drawing's SVG, in order, shared out among up to `workers` processes (by default one
+    per core; on one core, or for a few drawings, drawn here)."""
     count = min(workers, len(drawings))
     if _engine_here() and (len(drawings) < IN_PARALLEL_FROM or count < 1):
         return [draw_one(drawing) for drawing in drawings]
@@ -72,15 +70,13 @@ def _engine_here() -> bool:
     return _engine_started_by in (None, os.getpid())
 
 
-def draw_one(drawing: Drawing) -> str | bytes:
+def draw_one(drawing: Drawing) -> str:
     import vl_convert
 
     global _engine_started_by
     _engine_started_by = os.getpid()
-    kind, source = drawing
-    if kind == "svg":
-        return vl_convert.vegalite_to_svg(source, vl_version=VEGA_LITE)
-    return bytes(vl_convert.svg_to_png(source, scale=1))
+    _, spec = drawing
+    return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
 
 
 if __name__ == "__main__":  # a worker of `draw`: drawings in on stdin, drawn out on stdout

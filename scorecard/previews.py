@@ -24,7 +24,7 @@ import jinja2
 import vl_convert
 from markupsafe import Markup
 
-from . import diskcache, drawing, glyphs
+from . import diskcache, glyphs
 from .i18n import Locale
 from .model import Site
 from .score import Scores
@@ -349,9 +349,9 @@ def draw(svgs: dict[str, str], cache: Path | None) -> dict[str, bytes]:
         else:
             missing[key] = svgs[path]
     # drawn in this process: a worker takes longer to start than most builds' images to draw
-    drawings = [("png", svg) for svg in missing.values()]
-    for key, png in zip(missing, drawing.draw(drawings, workers=0), strict=True):
-        _drawn[key] = png
+    # (resvg, unlike vl-convert's Vega, runs no engine a fork could not inherit)
+    for key, svg in missing.items():
+        _drawn[key] = png = bytes(vl_convert.svg_to_png(svg, scale=1))
         if cache is not None:
             diskcache.write(cache / f"{key}.png", png)
     return {path: _drawn[key] for path, key in keys.items()}
