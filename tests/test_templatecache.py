@@ -9,7 +9,7 @@ import pytest
 
 from scorecard import render
 from scorecard.build import generate
-from scorecard.templatecache import TemplateCache
+from scorecard.templatecache import TemplateCache, new_environment
 
 
 @pytest.fixture
@@ -96,3 +96,38 @@ def test_the_build_keeps_its_compiled_templates_in_the_project_cache(project, co
     render._environments.clear()
     assert generate(project.root).files == first
     assert compiled == []
+
+
+@jinja2.pass_context
+def page_name(context, suffix=""):
+    return context["name"] + suffix
+
+
+class Greeter:
+    def hello(self, name):
+        return f"hello {name}"
+
+    @jinja2.pass_context
+    def named(self, context):
+        return context["name"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # plain callables, called straight away: a function, a method, a built-in's method
+        ("{{ greeter.hello('An') }} {{ upper('x') }} {{ {'a': 1}.get('a') }}", "hello An X 1"),
+        ("{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m('&') }}", "<&amp;>"),
+        # marked ones still get the context: the page's, and a loop's inside it
+        ("{{ page_name('!') }} {{ greeter.named() }}", "Nam! Nam"),
+        ("{% for x in 'ab' %}{% set name = x %}{{ page_name() }}{% endfor %}", "ab"),
+        ("{% for x in [1] %}{{ greeter.hello(x) }}{% endfor %}", "hello 1"),
+    ],
+)
+def test_templates_call_plain_and_context_functions_as_jinja_does(tmp_path, source, expected):
+    env = new_environment(tmp_path)
+    env.globals.update(page_name=page_name, greeter=Greeter(), upper=str.upper)
+    assert env.from_string(source).render(name="Nam") == expected
+    plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    plain.globals.update(env.globals)
+    assert plain.from_string(source).render(name="Nam") == expected  # Jinja's own context
