@@ -365,7 +365,7 @@ raw = load(Path(sys.argv[1]))
 site = validate(raw)
 catalogues = i18n.catalogues(raw.catalogues, site.config.languages)
 started, used = time.perf_counter(), cpu()
-search.index(Path(sys.argv[2]), search.records(site, catalogues))
+search.index(Path(sys.argv[2]), search.records(site, catalogues), Path(sys.argv[1]) / search.DOCUMENTS)
 print(time.perf_counter() - started, cpu() - used)
 """
 
@@ -423,12 +423,13 @@ def hugo_build(project: Path, work: Path) -> tuple[Run, int]:
 
 
 def ours_build(tree: Path, work: Path, cold: bool = True) -> tuple[Run, int, Path]:
-    """`python build.py` in a fresh process, into a new folder; cold: with empty caches of drawn
-    charts (SVG) and preview images (PNG), as on a fresh clone."""
+    """`python build.py` in a fresh process, into a new folder; cold: without the drawn charts
+    (SVG) and the project's `.cache/` (compiled templates, preview images, search documents),
+    as on a fresh clone."""
     charts = tree.parent / "chart-cache"
-    if cold:
-        shutil.rmtree(tree / ".cache", ignore_errors=True)
-        shutil.rmtree(charts, ignore_errors=True)
+    for cache in (tree / ".cache", charts) if cold else ():
+        if cache.exists():  # moved aside with the builds rather than deleted: see `new_folder`
+            cache.rename(new_folder(work, "cache"))
     out = new_folder(work, "ours")
     command = [sys.executable, str(REPO / "build.py"), "--out", str(out)]
     run = measure(command, tree, {"SCORECARD_CACHE": str(charts)})
@@ -441,6 +442,7 @@ def new_folder(work: Path, name: str) -> Path:
     skip costs a lookup, so a build made right after deleting the last one's 110,000 files
     spent 10 to 30 s more in the kernel (`main` deletes the builds of an earlier run, then
     waits that long)."""
+    (work / "builds").mkdir(parents=True, exist_ok=True)
     number = 1
     while (work / "builds" / f"{name}-{number}").exists():
         number += 1

@@ -251,7 +251,7 @@ def build(root: Path, out: Path, base_url: str | None = None) -> Published:
                 "The previous site is untouched: build again."
             )
             raise BuildError([Problem("build.py", 0, message)]) from None
-        search.index(folder, records)
+        search.index(folder, records, root / search.DOCUMENTS)
     return published
 
 

@@ -2,18 +2,17 @@
 
 Each locality, indicator, the sources and the about and methodology pages is one record per
 language: its title and what a reader looks it up by (level, code, the units it belongs to, the
-units it became or came from, narrative; pillar and description; each source's title and
-publisher; the page's text), not the tables of figures and quotes every page repeats.
-Pagefind's memory grows with the distinct words of each record (about 0.7 kB each): crawling
-the written pages took 4.3 GB at country scale, these records under 0.8 GB.
+units it became or came from, the summary of its narrative; pillar and description; each
+source's title and publisher; the page's text), not the tables of figures and quotes every page
+repeats. Pagefind's memory grows with the words of each record: crawling the written pages took
+4.3 GB at country scale, records with whole narratives 0.7 GB a language, with their summaries
+0.35 GB.
 
-Records go to Pagefind through its Python API (the `pagefind` package, which runs the binary of
-`pagefind-bin` as a service) as small HTML documents rather than plain-text records, so that
-the title keeps the weight of a heading (a locality ranks above the units that merely name it)
-and each source is a section with an anchor (a sub-result linking to it). Each language is an
-index of its own, made one after the other: the next language's records are read while one
-language's index is written, never two indexes at once. Pagefind hands the files over and
-they are written here: it answers before its own writes are done.
+Records go to Pagefind as small HTML documents rather than plain-text records, so that the
+title keeps the weight of a heading (a locality ranks above the units that merely name it) and
+each source is a section with an anchor (a sub-result linking to it). Each language is an index
+of its own, made by a Pagefind of its own (its command line, from the binary of `pagefind-bin`),
+side by side.
 
 Pagefind folds tone marks ("quang tri" finds "Quảng Trị") but Đ is a letter of its own, not a
 D with a mark, so "dakrong" would miss "Đakrông". Each record therefore carries the plain form of
@@ -25,26 +24,22 @@ place. `serve` indexes again after an edit that changes a record (not after one 
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import hashlib
 import json
-import re
+import os
 import shutil
+import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fnmatch import fnmatch
-from html import escape, unescape
+from html import escape
 from pathlib import Path
-from typing import NoReturn
 
-from pagefind.index import PagefindIndex
-from pagefind.service import PagefindService
+from pagefind.service import get_executable
 
-from . import i18n, write
+from . import i18n
 from .errors import BuildError, Problem
 from .model import Locality, Site
 from .render import Relations
@@ -55,9 +50,10 @@ BUNDLE = "pagefind"
 UNUSED = ("pagefind-*ui.*", "pagefind-highlight.js")
 """Pagefind's ready-made interfaces, which the site does not load."""
 
-SENT_AT_ONCE = 500
-"""Records sent to Pagefind before waiting for its answers: 15,000 requests at once took 22 MB
-more at country scale, and no less time."""
+ENTRY = "pagefind-entry.json"
+
+DOCUMENTS = Path(".cache") / "search"
+"""Where in a project the records are kept as the files Pagefind reads, a folder a language."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +133,7 @@ def _records_of(site: Site, relations: Relations, lang: i18n.Locale, root: str) 
 
 def _locality(site: Site, relations: Relations, locality: Locality, lang: i18n.Locale) -> str:
     """'Huyện · mã 464 · thuộc Tỉnh Quảng Trị', the units it became or came from, its note and
-    narrative."""
+    narrative's summary."""
     facts = [lang.t(f"level.{locality.level}")]
     if locality.dissolved:
         facts.append(lang.t("locality.former"))
@@ -157,20 +153,9 @@ def _locality(site: Site, relations: Relations, locality: Locality, lang: i18n.L
     if locality.note:
         parts.append(f"<p>{escape(lang.text(locality.note))}</p>")
     narrative = site.narratives.get((locality.id, lang.code))
-    if narrative:
-        parts.append(f"<p>{_unmarked(narrative.markdown)}</p>")
+    if narrative and narrative.summary:  # its whole text would double the index's memory
+        parts.append(f"<p>{escape(narrative.summary)}</p>")
     return "".join(parts)
-
-
-_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]*>|[#*_`|>~]+")
-"""Links (their text is kept), raw HTML tags, and the marks of headings, emphasis, code,
-tables and quotes."""
-
-
-def _unmarked(markdown: str) -> str:
-    """A narrative's words, escaped, without its Markdown: 12,000 narratives converted to HTML
-    here would take seconds at country scale (the workers that render the pages do it)."""
-    return escape(unescape(_MARKUP.sub(lambda match: match.group(1) or " ", markdown)))
 
 
 def _names(localities: Iterable[Locality], lang: i18n.Locale) -> str:
@@ -205,150 +190,108 @@ def digest(records: Iterable[Record]) -> str:
     return hashed.hexdigest()
 
 
-def index(site: Path, records: Iterable[Record]) -> None:
-    """Write the Pagefind bundle of `records` into `site`/pagefind, replacing any there."""
+def index(site: Path, records: Iterable[Record], documents: Path) -> None:
+    """Write the Pagefind bundle of `records` into `site`/pagefind, replacing any there.
+
+    Each record is kept in `documents` as the HTML file Pagefind reads (`_kept`), and each
+    language's files are indexed by a Pagefind of their own, all at once."""
     by_language: dict[str, list[Record]] = {}
     for record in records:
         by_language.setdefault(record.language, []).append(record)
     written = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=site))
+    indexing: list[_Pagefind] = []
     try:
-        with ThreadPoolExecutor(1) as thread:  # the caller may run an event loop: `serve` does
-            thread.submit(asyncio.run, _bundle(by_language, written)).result()
-    except Exception as error:
+        for language, kept in by_language.items():  # each starts once its files are there
+            output = written / f".{language}" if indexing else written  # the first's in place
+            indexing.append(_Pagefind(_kept(kept, documents / language), output))
+        for pagefind in indexing:
+            pagefind.wait()
+    except (OSError, RuntimeError) as error:
+        for pagefind in indexing:
+            pagefind.stop()
         shutil.rmtree(written, ignore_errors=True)
         detail = " ".join(str(error).split()) or type(error).__name__
         message = (
             f"search indexing failed: {detail}. Check that Pagefind is installed: pip install -e ."
         )
         raise BuildError([Problem(BUNDLE, 0, message)]) from None
+    _bundle(written, [pagefind.output for pagefind in indexing[1:]])
     shutil.rmtree(site / BUNDLE, ignore_errors=True)  # `serve` indexes again in place
     written.rename(site / BUNDLE)
 
 
-async def _bundle(by_language: dict[str, list[Record]], folder: Path) -> None:
-    """The bundle's files in `folder`: each language's index (its files are named after it),
-    and one entry file that lists them all, its keys sorted (two builds are byte-identical).
+def _kept(records: list[Record], folder: Path) -> Path:
+    """`folder` holding each record as `<url>/index.html` and nothing else; a file whose bytes
+    did not change is left alone. Kept across builds rather than made and deleted in each:
+    ext4 is slow to make files for a while after many were deleted (`benchmarks/run.py`)."""
+    wanted = {
+        folder / record.url.lstrip("/") / "index.html": record.document().encode()
+        for record in records
+    }
+    for path in folder.rglob("*.html") if folder.exists() else ():
+        if path not in wanted:
+            path.unlink()
+    for path, content in wanted.items():
+        if not path.exists() or path.read_bytes() != content:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+    return folder
 
-    One language's index is written while the next language's records are read: at country
-    scale, Pagefind takes 0.15 GB to read 15,000 records and 0.7 GB to write their index, so
-    two indexes written at once would double the build's peak (side by side, the two took
-    11.3 s instead of 16.9 s, but 1.3 GB instead of 0.65 GB)."""
-    entries: list[dict] = []
-    writing: asyncio.Task | None = None  # the last language's index
-    for records in by_language.values():
-        reading = asyncio.create_task(_read(records))
-        if writing is not None:
-            entries.append(await writing)
-        writing = asyncio.create_task(_written(*await reading, folder))
-    if writing is not None:
-        entries.append(await writing)
+
+class _Pagefind:
+    """Pagefind's command line indexing one folder of records into `output`, started now.
+
+    The command line, rather than the Python API's service: the service reads each record
+    from a request of its own and hands the files back as one message, which took three times
+    the CPU (our process's included) at country scale."""
+
+    def __init__(self, folder: Path, output: Path):
+        executable = get_executable()
+        if executable is None:
+            raise RuntimeError("no Pagefind binary found")
+        self.output = output
+        command = [str(executable), "--site", str(folder), "--output-path", str(output)]
+        self._process = subprocess.Popen(
+            [*command, "--silent"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+
+    def wait(self) -> None:
+        said, _ = self._process.communicate()
+        if self._process.returncode != 0:
+            raise RuntimeError(said.decode(errors="replace") or "Pagefind stopped")
+
+    def stop(self) -> None:
+        if self._process.returncode is None:  # not waited for yet
+            self._process.kill()
+            self._process.communicate()
+
+
+def _bundle(folder: Path, others: list[Path]) -> None:
+    """The other languages' indexes moved into `folder`, which holds the first's (each index's
+    files are named after its language; the scripts every one writes are the same), without
+    the unused interfaces, and one entry file that lists every language, its keys sorted (two
+    builds are byte-identical)."""
+    entries = [json.loads((part / ENTRY).read_bytes()) for part in (folder, *others)]
+    for part in others:
+        for parent, _, names in os.walk(part):  # 15,000 files a language at country scale
+            into = os.path.join(folder, os.path.relpath(parent, part))
+            os.makedirs(into, exist_ok=True)
+            for name in names:
+                if not os.path.exists(target := os.path.join(into, name)):
+                    os.rename(os.path.join(parent, name), target)
+        shutil.rmtree(part)
+    for name in os.listdir(folder):
+        if any(fnmatch(name, unused) for unused in UNUSED):
+            os.remove(folder / name)
     languages: dict[str, dict] = {}
     for entry in entries:  # each lists its language alone
         languages |= entry["languages"]
-    entry = entries[-1] | {"languages": languages} if entries else {"languages": {}}
-    (folder / "pagefind-entry.json").write_text(
-        json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+    (folder / ENTRY).write_text(
+        json.dumps(
+            entries[-1] | {"languages": languages},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        ),
         encoding="utf-8",
     )
-
-
-async def _read(records: list[Record]) -> tuple[_Service, PagefindIndex]:
-    """A Pagefind of its own, with one language's records read into its index."""
-    service = await _Service().launch()
-    try:
-        pagefind = await service.create_index()
-        for start in range(0, len(records), SENT_AT_ONCE):
-            await asyncio.gather(
-                *(
-                    pagefind.add_html_file(content=record.document(), url=record.url)
-                    for record in records[start : start + SENT_AT_ONCE]
-                )
-            )
-    except Exception as error:
-        await _stopped(service, error)
-    return service, pagefind
-
-
-async def _written(service: _Service, pagefind: PagefindIndex, folder: Path) -> dict:
-    """The files of the index, written into `folder` (in a thread: meanwhile Pagefind reads
-    the next language's records); its entry file's content, which lists its language alone."""
-    try:
-        made = await pagefind.get_files()
-    except Exception as error:
-        await _stopped(service, error)
-    await service.close()
-    files = {  # the interfaces are beside the entry, the fragments in folders
-        file["path"]: file["content"]
-        for file in made
-        if "/" in file["path"] or not any(fnmatch(file["path"], unused) for unused in UNUSED)
-    }
-    entry = json.loads(files.pop("pagefind-entry.json"))
-    await asyncio.to_thread(write.write_files, files, folder)
-    return entry
-
-
-async def _stopped(service: _Service, error: Exception) -> NoReturn:
-    """Raise what Pagefind said as it stopped: it tells more than the request that failed."""
-    await service.close()
-    raise RuntimeError(service.said or str(error)) from error
-
-
-class _Service(PagefindService):
-    """The API's service (pagefind 1.5.2), with two of its methods made fit for 30,000 records:
-    - replies are read as they come, however long: the package's reader sleeps 0.1 s before
-      each one (30,000 records would take 50 minutes) and refuses one over 2 MB (the bundle's
-      files); when Pagefind stops, the requests still waiting fail with what it said (`said`)
-      rather than wait forever;
-    - closing ends Pagefind's input, then waits for it to exit and for its last words."""
-
-    said = ""
-
-    async def close(self) -> None:
-        assert self._backend.stdin is not None
-        self._backend.stdin.close()
-        try:
-            await asyncio.wait_for(self._backend.wait(), timeout=60)
-        finally:
-            if self._backend.returncode is None:
-                self._backend.kill()
-                await self._backend.wait()
-        await self._poll_task  # it ends with Pagefind's output
-
-    async def _wait_for_responses(self) -> None:
-        assert self._backend.stdout is not None
-        pieces: list[bytes] = []  # of the reply being read; replies end with a comma
-        reply = b""
-        try:
-            while chunk := await self._backend.stdout.read(1 << 20):
-                *ends, rest = chunk.split(b",")
-                for end in ends:
-                    reply, pieces = b"".join([*pieces, end]), []
-                    self._answer(reply)
-                pieces.append(rest)
-            reply = b"".join(pieces)  # what Pagefind said last, if anything
-        except Exception:  # not a reply: what Pagefind says went wrong
-            pass
-        self._stopped(reply)
-
-    def _answer(self, reply: bytes) -> None:
-        message = json.loads(base64.b64decode(reply))
-        payload = message["payload"]
-        identity = message.get("message_id")
-        if identity is None:  # a request Pagefind could not read, sent back
-            identity = json.loads(payload.get("original_message") or "{}").get("message_id")
-        waiting = self._responses.pop(identity, None)
-        if waiting is None or waiting.done():
-            return
-        if payload["type"] == "Error":
-            waiting.set_exception(RuntimeError(payload["message"]))
-        else:
-            waiting.set_result(payload)
-
-    def _stopped(self, said: bytes) -> None:
-        """Fail the requests still waiting with what Pagefind said."""
-        self.said = " ".join(said.decode(errors="replace").split())
-        for waiting in self._responses.values():
-            if not waiting.done():
-                waiting.set_exception(RuntimeError(self.said or "Pagefind stopped"))
-                waiting.exception()  # retrieved: a request that failed to send awaits none
-        self._responses.clear()

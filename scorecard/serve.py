@@ -183,7 +183,7 @@ class DevSite:
         if (digest := search.digest(records)) == self.indexed:
             return
         try:
-            search.index(self.out, records)
+            search.index(self.out, records, self.root / search.DOCUMENTS)
             self.indexed = digest
         except BuildError as error:
             self.errors = [str(problem) for problem in error.problems]

@@ -123,7 +123,7 @@ def test_serve_shows_an_edit_of_figures_and_the_pages_it_changes(project, server
 def test_serve_indexes_the_search_again_after_an_edit_of_what_it_finds(project, server):
     entry = server + "pagefind/pagefind-entry.json"
     _, before = wait_for(entry, lambda status, body: status == 200)
-    project.replace("content/localities/huyen-b.en.md", "Text.", "Text about fibre.")
+    project.replace("content/localities/huyen-b.en.md", "Summary", "Summary about fibre")
     _, after = wait_for(entry, lambda status, body: status == 200 and body != before)
     indexed = {name: json.loads(body)["languages"] for name, body in (("b", before), ("a", after))}
     assert indexed["a"]["vi"] == indexed["b"]["vi"]  # the English narrative only
