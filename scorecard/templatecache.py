@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 from jinja2.bccache import Bucket
 from jinja2.runtime import Context, Macro
+from markupsafe import Markup, _escape_inner, escape
 
 
 def new_environment(templates: Path, **options: Any) -> jinja2.Environment:
@@ -63,8 +64,31 @@ _PLAIN = (BuiltinFunctionType, Macro)
 """Callables that cannot carry the mark: a method of a built-in type (`dict.get`), a macro."""
 
 
+def _escape(value: Any) -> Markup:
+    """`markupsafe.escape`, without Markup's constructor (Python code) for text and markup: the
+    templates write out every value with it, 20 million at country scale, a fifth of the time."""
+    kind = type(value)
+    if kind is str:
+        return _as_markup(Markup, _escape_inner(value))
+    if kind is Markup:
+        return value  # escape would make an equal copy
+    return escape(value)
+
+
+_as_markup = str.__new__
+
+
+class _Template(jinja2.Template):
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        """The compiled template, which looks up `escape` among its module's names."""
+        namespace["escape"] = _escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
 class _Environment(jinja2.Environment):
     context_class = _Context
+    template_class = _Template
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from markupsafe import Markup
 
 from scorecard import render
 from scorecard.build import generate
@@ -131,3 +132,24 @@ def test_templates_call_plain_and_context_functions_as_jinja_does(tmp_path, sour
     plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     plain.globals.update(env.globals)
     assert plain.from_string(source).render(name="Nam") == expected  # Jinja's own context
+
+
+class Html:
+    def __html__(self):
+        return "<em>safe</em>"
+
+
+class Text(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['<a href="x">Tom & Jerry\'s</a>', Markup("<b>&amp;</b>"), Text("<i>"), 12.5, None, Html()],
+)
+def test_templates_write_values_out_escaped_as_jinja_does(tmp_path, value):
+    source = "{{ value }}|{% macro m(v) %}{{ v }}{% endmacro %}{{ m(value) }}|{{ [value] }}"
+    ours = new_environment(tmp_path).from_string(source).render(value=value)
+    plain = jinja2.Environment(autoescape=True).from_string(source).render(value=value)
+    assert ours == plain
+    assert "<a" not in ours and "<i>" not in ours  # text is escaped; markup is not
