@@ -365,13 +365,14 @@ raw = load(Path(sys.argv[1]))
 site = validate(raw)
 catalogues = i18n.catalogues(raw.catalogues, site.config.languages)
 started, used = time.perf_counter(), cpu()
-search.index(Path(sys.argv[2]), search.records(site, catalogues), Path(sys.argv[1]) / search.DOCUMENTS)
+documents = Path(sys.argv[1]) / search.DOCUMENTS
+search.index(Path(sys.argv[2]), documents, search.keep(search.records(site, catalogues), documents))
 print(time.perf_counter() - started, cpu() - used)
 """
 
 
 def search_index(tree: Path, site: Path) -> tuple[float, float, Run]:
-    """The search step of our build (`search.records`, then `search.index`) alone, on a built
+    """The search step of our build (`search.records`, `search.keep`, `search.index`) alone, on a built
     site, in a fresh process that loads the model first: the step's wall and CPU seconds
     (Pagefind's included), and the run, for the memory at the peak."""
     run = measure([sys.executable, "-c", SEARCH_STEP, str(tree), str(site)], REPO)

@@ -64,12 +64,16 @@ def check(root: Path) -> Site:
     return validate(load(root))
 
 
-def generate(root: Path, base_url: str | None = None, into: Path | None = None) -> Built:
+def generate(
+    root: Path, base_url: str | None = None, into: Path | None = None, search_into: bool = False
+) -> Built:
     """Every output file's bytes, from the project at `root` (published at `base_url`, if given).
 
     With `into`, a folder being built (`write.staging`), every file is written there as it is
     made, and maps to b"" in `files`: at country scale, the pages and the files beside them
-    would take over a gigabyte in memory. Nothing is kept for `serve` then (`basis` is None)."""
+    would take over a gigabyte in memory. Nothing is kept for `serve` then (`basis` is None).
+    With `search_into`, the search records are kept in the project's `search.DOCUMENTS` while
+    the pages render, for `search.index` (30,000 files at country scale)."""
     with no_collection():
         raw = load(root)
         site = validate(raw)
@@ -87,12 +91,17 @@ def generate(root: Path, base_url: str | None = None, into: Path | None = None) 
         charts(site, scores, catalogues, localities=False), prerender.cache_folder()
     )
     paths = list(render.output_paths(site, scores))
-    beside: dict[str, bytes] = {}  # the files beside the pages, made while the pages render
+    beside: dict[str, bytes] = {}  # the files beside the pages
+
+    def meanwhile() -> None:  # made here while the workers render
+        beside.update(gather(site, scores, catalogues, root, paths, into))
+        if search_into:
+            search.keep(search.records(site, catalogues), root / search.DOCUMENTS)
+
     try:
         pages = render.render(
             site, scores, root / "templates", catalogues, assets, charts=drawn.charts,
-            into=into, common=common,
-            meanwhile=lambda: beside.update(gather(site, scores, catalogues, root, paths, into)),
+            into=into, common=common, meanwhile=meanwhile,
         )  # fmt: skip
     except (jinja2.TemplateError, KeyError) as error:
         raise BuildError([_template_problem(error, root)]) from None
@@ -244,22 +253,21 @@ def build(root: Path, out: Path, base_url: str | None = None) -> Published:
     pages would have held 0.55 GB beside it (Python keeps most of the memory it frees)."""
     with write.staging(out) as folder:
         try:
-            published, records = Forked(lambda: _make(root, base_url, folder)).result()
+            published, languages = Forked(lambda: _make(root, base_url, folder)).result()
         except Stopped as stopped:
             message = (
                 f"the process making the site {stopped}, perhaps for want of memory. "
                 "The previous site is untouched: build again."
             )
             raise BuildError([Problem("build.py", 0, message)]) from None
-        search.index(folder, records, root / search.DOCUMENTS)
+        search.index(folder, root / search.DOCUMENTS, languages)
     return published
 
 
-def _make(root: Path, base_url: str | None, folder: Path) -> tuple[Published, list[search.Record]]:
-    """The site, written into `folder`, and its search records."""
-    built = generate(root, base_url, into=folder)
-    records = search.records(built.site, built.catalogues)
-    return Published(frozenset(built.files), built.notices), records
+def _make(root: Path, base_url: str | None, folder: Path) -> tuple[Published, tuple[str, ...]]:
+    """The site, written into `folder`, its search records kept; its languages."""
+    built = generate(root, base_url, into=folder, search_into=True)
+    return Published(frozenset(built.files), built.notices), built.site.config.languages
 
 
 def redraw(built: Built) -> Built | None:

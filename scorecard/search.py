@@ -190,20 +190,39 @@ def digest(records: Iterable[Record]) -> str:
     return hashed.hexdigest()
 
 
-def index(site: Path, records: Iterable[Record], documents: Path) -> None:
-    """Write the Pagefind bundle of `records` into `site`/pagefind, replacing any there.
-
-    Each record is kept in `documents` as the HTML file Pagefind reads (`_kept`), and each
-    language's files are indexed by a Pagefind of their own, all at once."""
-    by_language: dict[str, list[Record]] = {}
+def keep(records: Iterable[Record], documents: Path) -> tuple[str, ...]:
+    """Each record kept in `documents`/<language>/<url>/index.html, the HTML file Pagefind
+    reads, and nothing else there; a file whose bytes did not change is left alone. Kept across
+    builds rather than made and deleted in each: ext4 is slow to make files for a while after
+    many were deleted (`benchmarks/run.py`). Returns the records' languages."""
+    wanted: dict[str, dict[Path, bytes]] = {}
     for record in records:
-        by_language.setdefault(record.language, []).append(record)
+        kept = wanted.setdefault(record.language, {})
+        kept[documents / record.language / record.url.lstrip("/") / "index.html"] = (
+            record.document().encode()
+        )
+    for language, kept in wanted.items():
+        folder = documents / language
+        for path in folder.rglob("*.html") if folder.exists() else ():
+            if path not in kept:
+                path.unlink()
+        for path, content in kept.items():
+            if not path.exists() or path.read_bytes() != content:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+    return tuple(wanted)
+
+
+def index(site: Path, documents: Path, languages: Iterable[str]) -> None:
+    """Write the Pagefind bundle of the records kept in `documents` (`keep`) into
+    `site`/pagefind, replacing any there: each language's by a Pagefind of its own, all at once
+    (0.35 GB each at country scale)."""
     written = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=site))
     indexing: list[_Pagefind] = []
     try:
-        for language, kept in by_language.items():  # each starts once its files are there
+        for language in languages:
             output = written / f".{language}" if indexing else written  # the first's in place
-            indexing.append(_Pagefind(_kept(kept, documents / language), output))
+            indexing.append(_Pagefind(documents / language, output))
         for pagefind in indexing:
             pagefind.wait()
     except (OSError, RuntimeError) as error:
@@ -218,24 +237,6 @@ def index(site: Path, records: Iterable[Record], documents: Path) -> None:
     _bundle(written, [pagefind.output for pagefind in indexing[1:]])
     shutil.rmtree(site / BUNDLE, ignore_errors=True)  # `serve` indexes again in place
     written.rename(site / BUNDLE)
-
-
-def _kept(records: list[Record], folder: Path) -> Path:
-    """`folder` holding each record as `<url>/index.html` and nothing else; a file whose bytes
-    did not change is left alone. Kept across builds rather than made and deleted in each:
-    ext4 is slow to make files for a while after many were deleted (`benchmarks/run.py`)."""
-    wanted = {
-        folder / record.url.lstrip("/") / "index.html": record.document().encode()
-        for record in records
-    }
-    for path in folder.rglob("*.html") if folder.exists() else ():
-        if path not in wanted:
-            path.unlink()
-    for path, content in wanted.items():
-        if not path.exists() or path.read_bytes() != content:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-    return folder
 
 
 class _Pagefind:

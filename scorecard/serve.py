@@ -183,7 +183,8 @@ class DevSite:
         if (digest := search.digest(records)) == self.indexed:
             return
         try:
-            search.index(self.out, records, self.root / search.DOCUMENTS)
+            documents = self.root / search.DOCUMENTS
+            search.index(self.out, documents, search.keep(records, documents))
             self.indexed = digest
         except BuildError as error:
             self.errors = [str(problem) for problem in error.problems]
