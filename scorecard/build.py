@@ -72,17 +72,22 @@ def generate(
     With `into`, a folder being built (`write.staging`), every file is written there as it is
     made, and maps to b"" in `files`: at country scale, the pages and the files beside them
     would take over a gigabyte in memory. Nothing is kept for `serve` then (`basis` is None).
-    With `search_into`, the search records are kept in the project's `search.DOCUMENTS` while
-    the pages render, for `search.index` (30,000 files at country scale)."""
+    With `search_into`, the search records are kept in the project's `search.DOCUMENTS` for
+    `search.index` (30,000 files at country scale) by a forked process, while this one scores
+    and makes the charts with one core."""
     with no_collection():
         raw = load(root)
         site = validate(raw)
         if base_url:  # where the deploy publishes it, over site.yaml's
             config = dataclasses.replace(site.config, base_url=base_url)
             site = dataclasses.replace(site, config=config)
+        catalogues = i18n.catalogues(raw.catalogues, site.config.languages)
+        keeping = None  # the search records, kept by a process of their own meanwhile
+        if search_into:
+            documents = root / search.DOCUMENTS
+            keeping = Forked(lambda: search.keep(search.records(site, catalogues), documents))
         scores = score(site)
         common = render.shared_context(site, scores)
-    catalogues = i18n.catalogues(raw.catalogues, site.config.languages)
     assets = raw.assets
     if into is not None:  # a build, which nothing builds again from: see `_let_go_of_input`
         raw = None
@@ -91,17 +96,14 @@ def generate(
         charts(site, scores, catalogues, localities=False), prerender.cache_folder()
     )
     paths = list(render.output_paths(site, scores))
-    beside: dict[str, bytes] = {}  # the files beside the pages
-
-    def meanwhile() -> None:  # made here while the workers render
-        beside.update(gather(site, scores, catalogues, root, paths, into))
-        if search_into:
-            search.keep(search.records(site, catalogues), root / search.DOCUMENTS)
-
+    if keeping is not None:  # ended before the render workers start: it holds a copy of the site
+        keeping.result()
+    beside: dict[str, bytes] = {}  # the files beside the pages, made while the pages render
     try:
         pages = render.render(
             site, scores, root / "templates", catalogues, assets, charts=drawn.charts,
-            into=into, common=common, meanwhile=meanwhile,
+            into=into, common=common,
+            meanwhile=lambda: beside.update(gather(site, scores, catalogues, root, paths, into)),
         )  # fmt: skip
     except (jinja2.TemplateError, KeyError) as error:
         raise BuildError([_template_problem(error, root)]) from None
