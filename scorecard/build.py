@@ -65,16 +65,19 @@ def check(root: Path) -> Site:
 
 
 def generate(
-    root: Path, base_url: str | None = None, into: Path | None = None, search_into: bool = False
+    root: Path,
+    base_url: str | None = None,
+    into: Path | None = None,
+    keep_search_records: bool = False,
 ) -> Built:
     """Every output file's bytes, from the project at `root` (published at `base_url`, if given).
 
     With `into`, a folder being built (`write.staging`), every file is written there as it is
     made, and maps to b"" in `files`: at country scale, the pages and the files beside them
     would take over a gigabyte in memory. Nothing is kept for `serve` then (`basis` is None).
-    With `search_into`, the search records are kept in the project's `search.DOCUMENTS` for
-    `search.index` (30,000 files at country scale) by a forked process, while this one scores
-    and makes the charts with one core."""
+    With `keep_search_records`, the search records are kept in the project's
+    `search.DOCUMENTS` for `search.index` (30,000 files at country scale) by a forked process,
+    while this one scores and makes the charts with one core."""
     with no_collection():
         raw = load(root)
         site = validate(raw)
@@ -83,7 +86,7 @@ def generate(
             site = dataclasses.replace(site, config=config)
         catalogues = i18n.catalogues(raw.catalogues, site.config.languages)
         keeping = None  # the search records, kept by a process of their own meanwhile
-        if search_into:
+        if keep_search_records:
             documents = root / search.DOCUMENTS
             keeping = Forked(lambda: search.keep(search.records(site, catalogues), documents))
         scores = score(site)
@@ -268,7 +271,7 @@ def build(root: Path, out: Path, base_url: str | None = None) -> Published:
 
 def _make(root: Path, base_url: str | None, folder: Path) -> tuple[Published, tuple[str, ...]]:
     """The site, written into `folder`, its search records kept; its languages."""
-    built = generate(root, base_url, into=folder, search_into=True)
+    built = generate(root, base_url, into=folder, keep_search_records=True)
     return Published(frozenset(built.files), built.notices), built.site.config.languages
 
 

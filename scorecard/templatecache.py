@@ -35,6 +35,10 @@ def new_environment(templates: Path, **options: Any) -> jinja2.Environment:
     )
 
 
+_PLAIN = (BuiltinFunctionType, Macro)
+"""Callables that cannot carry the mark: a method of a built-in type (`dict.get`), a macro."""
+
+
 class _Context(Context):
     """Jinja's context, calling a plain function, method or macro straight away.
 
@@ -60,22 +64,15 @@ class _Context(Context):
             )
 
 
-_PLAIN = (BuiltinFunctionType, Macro)
-"""Callables that cannot carry the mark: a method of a built-in type (`dict.get`), a macro."""
-
-
 def _escape(value: Any) -> Markup:
     """`markupsafe.escape`, without Markup's constructor (Python code) for text and markup: the
     templates write out every value with it, 20 million at country scale, a fifth of the time."""
     kind = type(value)
     if kind is str:
-        return _as_markup(Markup, _escape_inner(value))
+        return str.__new__(Markup, _escape_inner(value))
     if kind is Markup:
         return value  # escape would make an equal copy
     return escape(value)
-
-
-_as_markup = str.__new__
 
 
 class _Template(jinja2.Template):
