@@ -10,9 +10,10 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from .model import Period
 
@@ -78,8 +79,7 @@ class Locale:
     def number(self, value: float | None, decimals: int = 2) -> str:
         if value is None:
             return ""
-        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-        return _decimal(value, pattern, self.code)
+        return _decimal(value, decimals, self.code)
 
     def value(self, value: float | None, unit: str) -> str:
         """A figure with its unit: '99,8%' in Vietnamese, '99.8%' in English."""
@@ -116,10 +116,34 @@ class Locale:
         return _date(day, pattern, self.code)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _decimal(value: float, pattern: str, language: str) -> str:
-    """Babel takes about 0.1 ms a number; pages repeat the same ones (ranks, counts, targets)."""
-    return format_decimal(value, format=pattern, locale=language)
+@functools.lru_cache(maxsize=1 << 16)  # pages repeat the same ones: ranks, counts, targets
+def _decimal(value: float, decimals: int, language: str) -> str:
+    """`value` as Babel's `format_decimal` writes it with the pattern '#,##0.##' (`decimals`
+    digits at most), in a tenth of the time for a number that is neither negative nor too long:
+    Babel takes 12 µs a number, and a country's pages hold about 300,000 different ones."""
+    try:
+        exact = Decimal(str(value))
+        if exact.is_signed() or not exact.is_finite():
+            raise InvalidOperation
+        # As Babel does: rounded half to even, then grouped by three and trailing zeros dropped.
+        whole, _, fraction = f"{exact.normalize().quantize(_QUANTA[decimals]):f}".partition(".")
+    except (InvalidOperation, IndexError, ValueError):
+        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=language)
+    group, point = _separators(language)
+    text = f"{int(whole):,}".replace(",", group)
+    fraction = fraction.rstrip("0")
+    return f"{text}{point}{fraction}" if fraction else text
+
+
+_QUANTA = tuple(Decimal(1).scaleb(-digits) for digits in range(10))
+"""The rounding step of 0 to 9 decimals, as Babel quantizes."""
+
+
+@functools.cache
+def _separators(language: str) -> tuple[str, str]:
+    """The locale's thousands separator and decimal mark: '.' and ',' in Vietnamese."""
+    return get_group_symbol(language), get_decimal_symbol(language)
 
 
 @functools.lru_cache(maxsize=1 << 16)

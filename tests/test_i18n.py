@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from pathlib import Path
 
 import yaml
+from babel.numbers import format_decimal
 
+from scorecard import i18n
 from scorecard.fields import _bounds
 from scorecard.i18n import Locale, catalogues, collation_key, missing_messages
 from scorecard.model import Period
@@ -35,6 +38,24 @@ def test_numbers_follow_the_locale():
         vi.qualified(99, "percent", "over") == "trên 99%"
         and en.qualified(99, "percent", "over") == "over 99%"
     )
+
+
+def test_numbers_are_written_as_babel_writes_them():
+    """`_decimal` writes most numbers without Babel: it must write every one as Babel does."""
+    draw = random.Random(7)
+    values = [0, 0.0, -0.0, 1, 999, 1000, 0.005, 0.015, 0.025, 2.675, 1e-7, 1e21, 123456789.125,
+              -1234.5, -0.001, float("inf"), float("nan"), 10**24, 0.1 + 0.2]  # fmt: skip
+    values += [
+        round(draw.uniform(0, 10 ** draw.randint(0, 9)), draw.randint(0, 4)) for _ in range(3000)
+    ]
+    values += [draw.randint(0, 10**12) for _ in range(500)]
+    written = i18n._decimal.__wrapped__  # uncached: the cache takes -0.0 for 0, as 0 == -0.0
+    for language in ("vi", "en"):
+        for decimals in (0, 1, 2, 3):
+            pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+            for value in values:
+                expected = format_decimal(value, format=pattern, locale=language)
+                assert written(value, decimals, language) == expected, (value, decimals)
 
 
 def test_dates_and_periods():
