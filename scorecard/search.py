@@ -24,12 +24,14 @@ place. `serve` indexes again after an edit that changes a record (not after one 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -216,13 +218,15 @@ def keep(records: Iterable[Record], documents: Path) -> tuple[str, ...]:
 def index(site: Path, documents: Path, languages: Iterable[str]) -> None:
     """Write the Pagefind bundle of the records kept in `documents` (`keep`) into
     `site`/pagefind, replacing any there: each language's by a Pagefind of its own, all at once
-    (0.35 GB each at country scale)."""
+    (0.35 GB each at country scale), each on its own share of the cores."""
+    languages = tuple(languages)
     written = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=site))
     indexing: list[_Pagefind] = []
     try:
-        for language in languages:
+        for language, cores in zip(languages, _shares_of_cores(len(languages)), strict=True):
             output = written / f".{language}" if indexing else written  # the first's in place
-            indexing.append(_Pagefind(documents / language, output))
+            with _on_cores(cores):
+                indexing.append(_Pagefind(documents / language, output))
         for pagefind in indexing:
             pagefind.wait()
     except (OSError, RuntimeError) as error:
@@ -237,6 +241,37 @@ def index(site: Path, documents: Path, languages: Iterable[str]) -> None:
     _bundle(written, [pagefind.output for pagefind in indexing[1:]])
     shutil.rmtree(site / BUNDLE, ignore_errors=True)  # `serve` indexes again in place
     written.rename(site / BUNDLE)
+
+
+def _shares_of_cores(count: int) -> list[set[int] | None]:
+    """The cores this process may use, in `count` shares, one for each Pagefind; None for all.
+
+    A Pagefind runs over a hundred threads, which share its memory. Spread over every core,
+    each change to that memory's mapping (its allocator hands memory back often) interrupts the
+    other cores. At country scale on two cores, both languages' Pagefinds spent 5.3 of their
+    10.6 s of CPU in the kernel; kept to a core each, 4.1 s, and they were done in 5.1 s, not 5.9."""
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if count < 2 or len(cores) < 2:
+        return [None] * count
+    if len(cores) < count:
+        return [{cores[share % len(cores)]} for share in range(count)]
+    size = len(cores) // count
+    return [set(cores[share * size : (share + 1) * size]) for share in range(count)]
+
+
+@contextlib.contextmanager
+def _on_cores(cores: set[int] | None) -> Iterator[None]:
+    """This thread kept to `cores` meanwhile, and so the processes it starts, for good."""
+    if cores is None:
+        yield
+        return
+    thread = threading.get_native_id()  # `serve` indexes in a thread: the others stay free
+    before = os.sched_getaffinity(thread)
+    os.sched_setaffinity(thread, cores)
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(thread, before)
 
 
 class _Pagefind:

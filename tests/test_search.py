@@ -4,6 +4,8 @@ staging folder, deterministic."""
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,37 @@ def test_a_failed_index_leaves_the_previous_site_in_place(project, tmp_path, mon
 
 
 # --- Records ----------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: nothing to share")
+def test_each_language_is_indexed_on_a_share_of_the_cores(tmp_path, monkeypatch):
+    log = tmp_path / "cores.log"
+    fake = tmp_path / "fake-pagefind"  # records the cores it may run on, writes an empty index
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo "$2 $(grep Cpus_allowed_list /proc/self/status | cut -f2)" >> {log}\n'
+        'mkdir -p "$4" && echo \'{"version": "1", "languages": {}}\' > "$4/pagefind-entry.json"\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    thread = threading.get_native_id()
+    before = os.sched_getaffinity(thread)
+    (tmp_path / "site").mkdir()
+    search.index(tmp_path / "site", tmp_path / "records", ["vi", "en"])
+    cores = dict(line.split() for line in log.read_text().splitlines())
+    assert sorted(Path(folder).name for folder in cores) == ["en", "vi"]
+    vi, en = (_cores(listed) for listed in cores.values())
+    assert vi and en and not vi & en and vi | en <= before
+    assert os.sched_getaffinity(thread) == before  # this thread is free again
+
+
+def _cores(listed: str) -> set[int]:
+    """'0-1,3' as {0, 1, 3}."""
+    cores = set()
+    for part in listed.split(","):
+        first, _, last = part.partition("-")
+        cores.update(range(int(first), int(last or first) + 1))
+    return cores
 
 
 @pytest.mark.parametrize(
