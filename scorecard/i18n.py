@@ -119,8 +119,8 @@ class Locale:
 @functools.lru_cache(maxsize=1 << 16)  # pages repeat the same ones: ranks, counts, targets
 def _decimal(value: float, decimals: int, language: str) -> str:
     """`value` as Babel's `format_decimal` writes it with the pattern '#,##0.##' (`decimals`
-    digits at most), in a tenth of the time for a number that is neither negative nor too long:
-    Babel takes 12 µs a number, and a country's pages hold about 300,000 different ones."""
+    digits at most), in a fifth of the time for a number that is neither negative nor too long:
+    Babel takes 12 µs a number, and a country's pages hold 37,000 different ones."""
     try:
         exact = Decimal(str(value))
         if exact.is_signed() or not exact.is_finite():
