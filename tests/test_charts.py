@@ -14,6 +14,8 @@ import altair as alt
 import jsonschema
 import pytest
 from chart_marks import expected_marks, expected_texts, marks_in_svg, texts_in_svg
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scorecard import charts, charttypes, drawing, i18n, prerender, render
 from scorecard.build import generate
@@ -103,6 +105,28 @@ def test_every_kind_of_spec_is_valid_vega_lite(real_charts, project):
     for chart in sample.values():
         errors = [error.message for error in validator.iter_errors(chart.spec)]
         assert errors == [], chart.id
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)  # tags, &, quotes, control characters
+_CHART_NUMBERS = st.integers(-(2**63), 2**64 - 1) | st.floats(1e-4, 1e15) | st.floats(-1e15, -1e-4)
+_SPECS = st.recursive(
+    st.none() | st.booleans() | _CHART_NUMBERS | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_SPECS)
+def test_a_spec_is_written_as_pythons_encoder_writes_it(spec):
+    """orjson writes the specs; the pages' bytes stay those of Python's encoder."""
+    expected = json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    expected = expected.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    assert charts._script_safe(spec) == expected
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers())
+def test_any_number_in_a_spec_reads_back_the_same(number):
+    assert json.loads(charts._script_safe({"value": number})) == {"value": number}
 
 
 def test_a_spec_cannot_close_its_script_block(project):
