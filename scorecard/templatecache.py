@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup, _escape_inner, escape
 
@@ -35,7 +36,30 @@ def new_environment(templates: Path, **options: Any) -> jinja2.Environment:
     )
 
 
-_PLAIN = (BuiltinFunctionType, Macro)
+class _Macro(Macro):
+    """Jinja's macro, called with all its arguments in order and nothing else (as the templates
+    call them) without Jinja's matching of arguments to names: 1.9 → 1.4 µs a call, 40 calls a
+    locality page."""
+
+    @jinja2.pass_eval_context  # as Jinja's: called through Jinja's context, it gets the eval context
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if (
+            kwargs
+            or len(args) != self._argument_count
+            or self.caller
+            or self.catch_kwargs
+            or self.catch_varargs
+            or self._environment.is_async
+            or (args and type(args[0]) is EvalContext)
+        ):
+            return super().__call__(*args, **kwargs)
+        made = self._func(*args)
+        if not self._default_autoescape:
+            return made
+        return str.__new__(Markup, made) if type(made) is str else Markup(made)
+
+
+_PLAIN = (BuiltinFunctionType, Macro, _Macro)
 """Callables that cannot carry the mark: a method of a built-in type (`dict.get`), a macro."""
 
 
@@ -78,8 +102,9 @@ def _escape(value: Any) -> Markup:
 class _Template(jinja2.Template):
     @classmethod
     def _from_namespace(cls, environment, namespace, globals):
-        """The compiled template, which looks up `escape` among its module's names."""
+        """The compiled template, which looks up `escape` and `Macro` among its module's names."""
         namespace["escape"] = _escape
+        namespace["Macro"] = _Macro
         return super()._from_namespace(environment, namespace, globals)
 
 

@@ -153,3 +153,39 @@ def test_templates_write_values_out_escaped_as_jinja_does(tmp_path, value):
     plain = jinja2.Environment(autoescape=True).from_string(source).render(value=value)
     assert ours == plain
     assert "<a" not in ours and "<i>" not in ours  # text is escaped; markup is not
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "m('<a>', 'b')",  # every argument in order: straight to the macro's code
+        "m('<a>')",  # a default
+        "m(y='c', x='<a>')",  # by name
+        "m(*['<a>', 'b'])",
+        "(m('<a>', 'b') ~ '<')",  # its result is markup: concatenated, the rest is escaped
+        "many(1, 2, 3)",
+        "named(x=1, z=2)",
+        "{% call(v) wrapped('<a>') %}<{{ v }}>{% endcall %}",  # a caller
+    ],
+)
+def test_macros_are_called_as_jinja_calls_them(tmp_path, call):
+    source = (
+        "{% macro m(x, y='d') %}[{{ x }}|{{ y }}]{% endmacro %}"
+        "{% macro many(x) %}{{ x }}{{ varargs }}{% endmacro %}"
+        "{% macro named(x) %}{{ x }}{{ kwargs }}{% endmacro %}"
+        "{% macro wrapped(x) %}({{ caller(x) }}){% endmacro %}"
+    ) + (call if call.startswith("{%") else "{{ " + call + " }}")
+    ours = new_environment(tmp_path).from_string(source).render()
+    plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    assert ours == plain.from_string(source).render()
+    assert "<a>" not in ours
+
+
+@pytest.mark.parametrize("call", ["m(1, 2, 3)", "m(1, z=2)", "m(1, 2, caller=3)"])
+def test_a_macro_called_wrongly_fails_as_jinjas_does(tmp_path, call):
+    source = "{% macro m(x, y) %}{{ x }}{% endmacro %}{{ " + call + " }}"
+    with pytest.raises(TypeError) as ours:
+        new_environment(tmp_path).from_string(source).render()
+    with pytest.raises(TypeError) as plain:
+        jinja2.Environment(autoescape=True).from_string(source).render()
+    assert str(ours.value) == str(plain.value)
