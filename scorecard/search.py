@@ -248,8 +248,8 @@ def _shares_of_cores(count: int) -> list[set[int] | None]:
 
     A Pagefind runs over a hundred threads, which share its memory. Spread over every core,
     each change to that memory's mapping (its allocator hands memory back often) interrupts the
-    other cores. At country scale on two cores, both languages' Pagefinds spent 5.3 of their
-    10.6 s of CPU in the kernel; kept to a core each, 4.1 s, and they were done in 5.1 s, not 5.9."""
+    other cores. At country scale on two cores, both languages' Pagefinds spent 5.4 of their
+    10.8 s of CPU in the kernel; kept to a core each, 4.2 s, and they were done in 5.1 s, not 5.9."""
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     if count < 2 or len(cores) < 2:
         return [None] * count
