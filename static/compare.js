@@ -200,15 +200,11 @@
   }
 
   function swatch(index) {
-    const mark = element("span", `series-swatch series-${index + 1}`);
-    mark.setAttribute("aria-hidden", "true");
-    return mark;
+    return attributes(element("span", `series-swatch series-${index + 1}`), { "aria-hidden": "true" });
   }
 
   function header(scope, text) {
-    const th = element("th", "", text);
-    th.scope = scope;
-    return th;
+    return attributes(element("th", "", text), { scope });
   }
 
   function choose() {
